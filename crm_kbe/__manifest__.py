@@ -1,0 +1,31 @@
+{
+    "name": "CRM KBE",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "summary": "Marketing, sales, service and partner-channel management on one customer record",
+    "author": "crm_kbe developers",
+    "website": "https://github.com/crm-kbe/crm_kbe",
+    "license": "LGPL-3",
+    "depends": [
+        "crm",
+        "sale_crm",
+        "sale_management",
+        "account",
+    ],
+    "data": [
+        "security/crm_kbe_security.xml",
+        "security/ir.model.access.csv",
+        "views/crm_kbe_menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/product_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_kbe/static/tests/tours/**/*",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

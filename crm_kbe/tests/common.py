@@ -1,0 +1,39 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class KbeCommon(TransactionCase):
+    """Users per group and the KBE demo records, built once per class.
+
+    Tests act as these users (``with_user``): the superuser would skip the access rules a real
+    user meets.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.user_salesman = new_test_user(
+            cls.env, login="kbe_salesman", name="Sari Sales", groups="sales_team.group_sale_salesman"
+        )
+        cls.user_sales_all = new_test_user(
+            cls.env,
+            login="kbe_sales_all",
+            name="Budi All Leads",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cls.user_sales_manager = new_test_user(
+            cls.env, login="kbe_sales_manager", name="Maya Manager", groups="sales_team.group_sale_manager"
+        )
+        cls.user_service_agent = new_test_user(
+            cls.env, login="kbe_service_agent", name="Andi Agent", groups="crm_kbe.group_service_agent"
+        )
+        cls.user_service_manager = new_test_user(
+            cls.env, login="kbe_service_manager", name="Wati Service", groups="crm_kbe.group_service_manager"
+        )
+        cls.user_partner_manager = new_test_user(
+            cls.env, login="kbe_partner_manager", name="Joko Channel", groups="crm_kbe.group_partner_manager"
+        )
+        cls.user_internal = new_test_user(
+            cls.env, login="kbe_internal", name="Intan Internal", groups="base.group_user"
+        )
+        cls.user_portal = new_test_user(cls.env, login="kbe_portal", name="Putri Portal", groups="base.group_portal")

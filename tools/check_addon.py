@@ -1,0 +1,77 @@
+"""Structural checks of the crm_kbe addon that ruff and pylint-odoo do not make.
+
+- every XML file parses;
+- every file the manifest lists exists, and every data/view/security XML file is listed;
+- every model crm_kbe defines (``_name``) has a row in security/ir.model.access.csv;
+- no raw SQL is built with an f-string inside ``SQL(...)``.
+
+Prints one line per problem and exits 1 when there is any.
+"""
+
+import ast
+import csv
+import re
+import sys
+from pathlib import Path
+
+from lxml import etree
+
+ADDON = Path(__file__).resolve().parent.parent / "crm_kbe"
+
+
+def defined_models(addon):
+    models = set()
+    for path in addon.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "_name" for t in stmt.targets)
+                    and isinstance(stmt.value, ast.Constant)
+                ):
+                    models.add(stmt.value.value)
+    return models
+
+
+def check(addon=ADDON):
+    problems = []
+    for path in sorted(addon.rglob("*.xml")):
+        try:
+            etree.parse(str(path))
+        except etree.XMLSyntaxError as exc:
+            problems.append(f"{path.relative_to(addon)}: does not parse: {exc}")
+
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
+    listed = set(manifest.get("data", [])) | set(manifest.get("demo", []))
+    for name in sorted(listed):
+        if not (addon / name).is_file():
+            problems.append(f"__manifest__.py lists {name}, which does not exist")
+    for folder in ("data", "demo", "views", "security", "wizards", "report"):
+        for path in sorted((addon / folder).glob("*.xml")) + sorted((addon / folder).glob("*.csv")):
+            rel = str(path.relative_to(addon))
+            if rel not in listed:
+                problems.append(f"{rel} is not listed in __manifest__.py: Odoo never loads it")
+
+    with open(addon / "security" / "ir.model.access.csv", newline="") as handle:
+        covered = {row["model_id:id"].split(".")[-1] for row in csv.DictReader(handle)}
+    for model in sorted(defined_models(addon)):
+        if "model_" + model.replace(".", "_") not in covered:
+            problems.append(f"model {model} has no access rights in security/ir.model.access.csv")
+
+    for path in sorted(addon.rglob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\bSQL\(\s*f[\"']", line) or re.search(r"\.execute\(\s*f[\"']", line):
+                problems.append(f"{path.relative_to(addon)}:{number}: SQL built with an f-string; use SQL() parameters")
+    return problems
+
+
+if __name__ == "__main__":
+    found = check()
+    for problem in found:
+        print(problem)
+    sys.exit(1 if found else 0)
