@@ -15,6 +15,12 @@
     "data": [
         "security/crm_kbe_security.xml",
         "security/ir.model.access.csv",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_team_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/kbe_lead_convert.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -26,6 +32,7 @@
             "crm_kbe/static/tests/tours/**/*",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -1,0 +1,1 @@
+from . import kbe_lead_convert

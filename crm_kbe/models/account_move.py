@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    kbe_opportunity_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        domain="[('type', '=', 'opportunity')]",
+        help="The opportunity this invoice realizes: its posted invoices and credit notes make the "
+        "opportunity's realized revenue. Credit notes keep it from their invoice.",
+    )

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+WON_TRIGGERS = [
+    ("quotation", "A quotation is created"),
+    ("confirm", "The sales order is confirmed"),
+    ("never", "Never automatically"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kbe_won_trigger = fields.Selection(
+        WON_TRIGGERS,
+        string="Mark Opportunity Won When",
+        default="quotation",
+        required=True,
+        help="When an opportunity becomes Won because of its sales orders. The KBE process marks it "
+        "won as soon as a quotation is created.",
+    )

@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    kbe_won_trigger = fields.Selection(related="company_id.kbe_won_trigger", readonly=False)

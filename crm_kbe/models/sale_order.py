@@ -1,0 +1,49 @@
+from odoo import api, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._kbe_win_opportunities()
+        return orders
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("opportunity_id"):
+            self._kbe_win_opportunities()
+        return result
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        self._kbe_win_opportunities()
+        return result
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        if self.opportunity_id:
+            # sudo: whoever cancels the order may not own the opportunity; reopening only undoes
+            # what the order itself did to it
+            self.opportunity_id.sudo()._kbe_reopen_after_cancel(self)
+        return result
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.opportunity_id:
+            values["kbe_opportunity_id"] = self.opportunity_id.id
+        return values
+
+    def _kbe_win_opportunities(self):
+        """Mark the orders' opportunities won, as the company's setting says (quotation/confirm/never)."""
+        for order in self:
+            trigger = order.company_id.kbe_won_trigger
+            if not order.opportunity_id or order.state == "cancel" or trigger == "never":
+                continue
+            if trigger == "confirm" and order.state != "sale":
+                continue
+            # linking the order required reading the opportunity; sudo because winning it writes
+            # its stage even when a colleague owns it
+            order.opportunity_id.check_access("read")
+            order.opportunity_id.sudo()._kbe_mark_won_by_order(order)

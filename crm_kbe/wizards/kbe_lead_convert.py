@@ -1,0 +1,182 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+
+class KbeLeadConvert(models.TransientModel):
+    """Convert to Opportunity, as the KBE document describes it: convert or merge, create or link a
+    customer, choose salesperson and team. Works on one lead (form button) or many (list action);
+    the work itself is done by ``crm.lead._kbe_convert`` / ``_kbe_merge``."""
+
+    _name = "kbe.lead.convert"
+    _description = "Convert Leads to Opportunities"
+
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        "kbe_lead_convert_lead_rel",
+        "wizard_id",
+        "lead_id",
+        string="Leads",
+        required=True,
+        context={"active_test": False},
+    )
+    lead_count = fields.Integer(compute="_compute_lead_count")
+    memo = fields.Html(related="lead_ids.description", string="Internal Memo", readonly=True)
+    name = fields.Selection(
+        [("convert", "Convert to opportunity"), ("merge", "Merge with an existing opportunity")],
+        string="Conversion Action",
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    duplicate_ids = fields.Many2many(
+        "crm.lead",
+        "kbe_lead_convert_duplicate_rel",
+        "wizard_id",
+        "lead_id",
+        string="Likely Duplicates",
+        compute="_compute_duplicate_ids",
+        store=True,
+        context={"active_test": False},
+        help="Leads and opportunities with the same e-mail, phone, customer or company name.",
+    )
+    merge_ids = fields.Many2many(
+        "crm.lead",
+        "kbe_lead_convert_merge_rel",
+        "wizard_id",
+        "lead_id",
+        string="Merge Into",
+        compute="_compute_merge_ids",
+        store=True,
+        readonly=False,
+        context={"active_test": False},
+        domain="[('id', 'in', duplicate_ids)]",
+    )
+    customer_action = fields.Selection(
+        [
+            ("create", "Create a new customer"),
+            ("exist", "Link to an existing customer"),
+            ("nothing", "Do not link to a customer"),
+        ],
+        string="Related Customer",
+        compute="_compute_customer_action",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id", store=True, readonly=False)
+
+    @api.model
+    def default_get(self, fields_list):
+        result = super().default_get(fields_list)
+        if (
+            "lead_ids" in fields_list
+            and not result.get("lead_ids")
+            and self.env.context.get("active_model") == "crm.lead"
+        ):
+            result["lead_ids"] = [fields.Command.set(self.env.context.get("active_ids") or [])]
+        return result
+
+    @api.depends("lead_ids")
+    def _compute_lead_count(self):
+        for wizard in self:
+            wizard.lead_count = len(wizard.lead_ids)
+
+    @api.depends("lead_ids")
+    def _compute_duplicate_ids(self):
+        for wizard in self:
+            wizard.duplicate_ids = wizard.lead_ids._kbe_find_duplicates() if len(wizard.lead_ids) == 1 else False
+
+    @api.depends("duplicate_ids")
+    def _compute_name(self):
+        for wizard in self:
+            if not wizard.name:
+                wizard.name = "convert"
+
+    @api.depends("duplicate_ids", "name")
+    def _compute_merge_ids(self):
+        for wizard in self:
+            if wizard.name == "merge" and not wizard.merge_ids:
+                opportunities = wizard.duplicate_ids.filtered(lambda lead: lead.type == "opportunity" and lead.active)
+                wizard.merge_ids = opportunities[:1]
+            elif wizard.name != "merge":
+                wizard.merge_ids = False
+
+    @api.depends("lead_ids")
+    def _compute_customer_action(self):
+        for wizard in self:
+            lead = wizard.lead_ids[:1]
+            if len(wizard.lead_ids) > 1:
+                wizard.customer_action = "create"
+            elif lead.partner_id or (lead and lead._find_matching_partner()):
+                wizard.customer_action = "exist"
+            elif lead.partner_name or lead.contact_name:
+                wizard.customer_action = "create"
+            else:
+                wizard.customer_action = "nothing"
+
+    @api.depends("customer_action", "lead_ids")
+    def _compute_partner_id(self):
+        for wizard in self:
+            if wizard.customer_action != "exist":
+                wizard.partner_id = False
+            elif not wizard.partner_id and len(wizard.lead_ids) == 1:
+                wizard.partner_id = wizard.lead_ids._find_matching_partner()
+
+    @api.depends("lead_ids")
+    def _compute_user_id(self):
+        for wizard in self:
+            users = wizard.lead_ids.user_id
+            wizard.user_id = users if len(users) == 1 else self.env.user
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for wizard in self:
+            if not wizard.user_id:
+                continue
+            if wizard.team_id and wizard.user_id in wizard.team_id.member_ids | wizard.team_id.user_id:
+                continue
+            teams = wizard.lead_ids.team_id
+            if len(teams) == 1 and wizard.user_id in teams.member_ids | teams.user_id:
+                wizard.team_id = teams
+            else:
+                wizard.team_id = self.env["crm.team"]._get_default_team_id(user_id=wizard.user_id.id, domain=None)
+
+    def action_apply(self):
+        self.ensure_one()
+        # the leads were chosen by the caller: they must be theirs to change
+        self.lead_ids.check_access("write")
+        if self.name == "merge":
+            if len(self.lead_ids) != 1:
+                raise UserError(
+                    self.env._("Merge one lead at a time: open it and choose the opportunity to merge into.")
+                )
+            self.merge_ids.check_access("write")
+            result = self.lead_ids._kbe_merge(self.merge_ids, user=self.user_id, team=self.team_id)
+        else:
+            if self.customer_action == "exist" and not self.partner_id:
+                raise UserError(self.env._("Choose the existing customer to link, or another Related Customer option."))
+            result = self.lead_ids._kbe_convert(
+                customer_action=self.customer_action, partner=self.partner_id, user=self.user_id, team=self.team_id
+            )
+        if len(result) == 1:
+            return result.redirect_lead_opportunity_view()
+        action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_opportunities")
+        action["domain"] = expression.AND([[("id", "in", result.ids)], [("type", "=", "opportunity")]])
+        return action
