@@ -1,1 +1,1 @@
-from . import res_partner, res_company, res_config_settings, crm_lead, crm_team, sale_order, account_move
+from . import account_move, crm_lead, crm_team, res_company, res_config_settings, res_partner, sale_order
