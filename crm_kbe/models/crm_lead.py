@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
@@ -269,7 +271,11 @@ class CrmLead(models.Model):
     def _kbe_create_customers(self):
         """Give every lead without a customer one: the customer whose e-mail matches, else a new
         company (from the company name) and contact, created in one batch per kind."""
-        Partner = self.env["res.partner"]
+        # The person converting does not follow every customer created on the way (Odoo would
+        # subscribe them to each). The salesperson is set after creation, with one write per
+        # salesperson, so that they follow all their new customers in one batch.
+        context = {k: v for k, v in self.env.context.items() if k != "default_user_id"}
+        Partner = self.env["res.partner"].with_context(context, mail_create_nosubscribe=True)
         leads = self.filtered(lambda lead: not lead.partner_id)
         emails = {lead.email_normalized for lead in leads if lead.email_normalized}
         by_email = {}
@@ -278,39 +284,59 @@ class CrmLead(models.Model):
                 by_email.setdefault(partner.email_normalized, partner)
         matched = {lead: by_email[lead.email_normalized] for lead in leads if lead.email_normalized in by_email}
         to_create = leads.filtered(lambda lead: lead not in matched)
-        companies = Partner.create(
-            [
-                lead._prepare_customer_values(lead.partner_name, is_company=True)
-                for lead in to_create
-                if lead.partner_name
-            ]
+        salesperson_of = {}
+
+        def create(values_by_lead):
+            values_list = []
+            for lead, values in values_by_lead:
+                salesperson_of.setdefault(values.pop("user_id", False), []).append(lead)
+                values_list.append(values)
+            return Partner.create(values_list)
+
+        with_company = to_create.filtered("partner_name")
+        companies = create(
+            [(lead, lead._prepare_customer_values(lead.partner_name, is_company=True)) for lead in with_company]
         )
-        company_of = dict(zip(to_create.filtered("partner_name"), companies, strict=True))
+        company_of = dict(zip(with_company, companies, strict=True))
         contact_leads = to_create.filtered(lambda lead: lead.contact_name or not lead.partner_name)
-        contacts = Partner.create(
+        contacts = create(
             [
-                lead._prepare_customer_values(
-                    lead.contact_name or lead.name,
-                    is_company=False,
-                    parent_id=company_of[lead].id if lead in company_of else False,
+                (
+                    lead,
+                    lead._prepare_customer_values(
+                        lead.contact_name or lead.name,
+                        is_company=False,
+                        parent_id=company_of[lead].id if lead in company_of else False,
+                    ),
                 )
                 for lead in contact_leads
             ]
         )
-        customer_of = {**company_of, **dict(zip(contact_leads, contacts, strict=True)), **matched}
+        contact_of = dict(zip(contact_leads, contacts, strict=True))
+        for user_id, user_leads in salesperson_of.items():
+            if user_id:
+                created = Partner.browse([company_of[lead].id for lead in user_leads if lead in company_of])
+                created |= Partner.browse([contact_of[lead].id for lead in user_leads if lead in contact_of])
+                created.with_context(mail_auto_subscribe_no_notify=True).user_id = user_id
+        customer_of = {**company_of, **contact_of, **matched}
         for lead in leads:
             lead.partner_id = customer_of[lead]
 
     def _kbe_convert(self, customer_action="create", partner=None, user=None, team=None):
         """Convert leads to opportunities in batch: one write per target stage, whatever the
-        number of leads. ``customer_action`` is create / exist / nothing."""
+        number of leads. ``customer_action`` is create / exist / nothing.
+
+        A salesperson given many opportunities at once gets one notification listing them,
+        not one e-mail per opportunity and per customer created for it."""
         self._kbe_check_convertible()
+        batch = len(self) > 1
+        leads = self.with_context(mail_auto_subscribe_no_notify=True) if batch else self
         if customer_action == "exist":
             if not partner:
                 raise UserError(self.env._("Choose the existing customer to link the leads to."))
-            self.partner_id = partner
+            leads.partner_id = partner
         elif customer_action == "create":
-            self.with_context(default_user_id=(user or self.env["res.users"]).id or False)._kbe_create_customers()
+            leads.with_context(default_user_id=(user or self.env["res.users"]).id or False)._kbe_create_customers()
         common = {"type": "opportunity", "date_conversion": self.env.cr.now()}
         if user:
             common["user_id"] = user.id
@@ -319,18 +345,37 @@ class CrmLead(models.Model):
         # group by the stage each lead lands in: a lead keeps its stage, else its team's first
         by_stage = {}
         stage_of_team = {}
-        for lead in self:
+        for lead in leads:
             stage = lead.stage_id
             if not stage:
                 lead_team = team or lead.team_id
                 if lead_team not in stage_of_team:
                     stage_of_team[lead_team] = self._stage_find(team_id=lead_team.id)
                 stage = stage_of_team[lead_team]
-            by_stage.setdefault(stage, self.browse())
+            by_stage.setdefault(stage, leads.browse())
             by_stage[stage] |= lead
-        for stage, leads in by_stage.items():
-            leads.write(dict(common, stage_id=stage.id))
+        for stage, stage_leads in by_stage.items():
+            stage_leads.write(dict(common, stage_id=stage.id))
+        if batch and user and user != self.env.user:
+            self._kbe_notify_assignment(user)
         return self
+
+    def _kbe_notify_assignment(self, user):
+        """One message to ``user`` listing the opportunities just assigned to them."""
+        links = "".join(f"<li>{lead._get_html_link()}</li>" for lead in self[:50])
+        more = self.env._("… and %(count)s more", count=len(self) - 50) if len(self) > 50 else ""
+        self.env["mail.thread"].message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=self.env._("%(count)s opportunities assigned to you", count=len(self)),
+            body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+            % (
+                self.env._("%(user)s converted these leads and assigned them to you:", user=self.env.user.name),
+                Markup(links),
+                more,
+            ),
+            model=False,
+            res_id=False,
+        )
 
     def _kbe_merge(self, targets, user=None, team=None):
         """Merge these leads into ``targets`` (opportunities), keeping everything."""

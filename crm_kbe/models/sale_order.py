@@ -24,8 +24,9 @@ class SaleOrder(models.Model):
     def _action_cancel(self):
         result = super()._action_cancel()
         if self.opportunity_id:
-            # sudo: whoever cancels the order may not own the opportunity; reopening only undoes
-            # what the order itself did to it
+            self.check_access("write")
+            # sudo: whoever may cancel the order (an accountant, a colleague) may have no right on
+            # the opportunity; reopening only undoes what the order itself did to it
             self.opportunity_id.sudo()._kbe_reopen_after_cancel(self)
         return result
 
@@ -37,13 +38,13 @@ class SaleOrder(models.Model):
 
     def _kbe_win_opportunities(self):
         """Mark the orders' opportunities won, as the company's setting says (quotation/confirm/never)."""
+        self.check_access("write")
         for order in self:
             trigger = order.company_id.kbe_won_trigger
             if not order.opportunity_id or order.state == "cancel" or trigger == "never":
                 continue
             if trigger == "confirm" and order.state != "sale":
                 continue
-            # linking the order required reading the opportunity; sudo because winning it writes
-            # its stage even when a colleague owns it
-            order.opportunity_id.check_access("read")
+            # sudo: the opportunity follows its order, and whoever may create or confirm the order
+            # (a colleague, an accountant) may have no right on the opportunity itself
             order.opportunity_id.sudo()._kbe_mark_won_by_order(order)

@@ -1,1 +1,9 @@
-from . import test_foundation, test_install, test_tour
+from . import (
+    test_foundation,
+    test_install,
+    test_lead_convert,
+    test_lead_revenue,
+    test_realized_revenue,
+    test_tour,
+    test_won_on_order,
+)

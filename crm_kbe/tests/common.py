@@ -37,3 +37,40 @@ class KbeCommon(TransactionCase):
             cls.env, login="kbe_internal", name="Intan Internal", groups="base.group_user"
         )
         cls.user_portal = new_test_user(cls.env, login="kbe_portal", name="Putri Portal", groups="base.group_portal")
+
+
+class KbeSalesCommon(KbeCommon):
+    """A sales team with its members, a catering product and a customer: the KBE sales flow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Tim Katering Korporat",
+                "user_id": cls.user_sales_manager.id,
+                "member_ids": [(4, cls.user_salesman.id), (4, cls.user_sales_all.id)],
+                "kbe_sales_style": "b2b_complex",
+            }
+        )
+        cls.telesales_team = cls.env["crm.team"].create(
+            {"name": "Telesales", "kbe_sales_style": "b2c_telesales", "member_ids": [(4, cls.user_sales_all.id)]}
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "PT. Uji Katering", "is_company": True, "email": "beli@ujikatering.example.com"}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Nasi Kotak Uji", "list_price": 100.0, "standard_price": 60.0, "type": "consu"}
+        )
+        cls.env.company.kbe_won_trigger = "quotation"
+
+    @classmethod
+    def _lead(cls, **values):
+        values = {
+            "name": "Katering rapat bulanan",
+            "type": "lead",
+            "user_id": cls.user_salesman.id,
+            "team_id": cls.team.id,
+            **values,
+        }
+        return cls.env["crm.lead"].create(values)

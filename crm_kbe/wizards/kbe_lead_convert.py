@@ -25,9 +25,7 @@ class KbeLeadConvert(models.TransientModel):
     name = fields.Selection(
         [("convert", "Convert to opportunity"), ("merge", "Merge with an existing opportunity")],
         string="Conversion Action",
-        compute="_compute_name",
-        store=True,
-        readonly=False,
+        default="convert",
         required=True,
     )
     duplicate_ids = fields.Many2many(
@@ -63,7 +61,6 @@ class KbeLeadConvert(models.TransientModel):
         compute="_compute_customer_action",
         store=True,
         readonly=False,
-        required=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -102,12 +99,6 @@ class KbeLeadConvert(models.TransientModel):
     def _compute_duplicate_ids(self):
         for wizard in self:
             wizard.duplicate_ids = wizard.lead_ids._kbe_find_duplicates() if len(wizard.lead_ids) == 1 else False
-
-    @api.depends("duplicate_ids")
-    def _compute_name(self):
-        for wizard in self:
-            if not wizard.name:
-                wizard.name = "convert"
 
     @api.depends("duplicate_ids", "name")
     def _compute_merge_ids(self):
@@ -160,20 +151,29 @@ class KbeLeadConvert(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        # the leads were chosen by the caller: they must be theirs to change
-        self.lead_ids.check_access("write")
+        # The leads and targets were chosen by the caller (over RPC: any ids). Reading the
+        # many2many as the user would silently drop the ones they cannot see, so take every id
+        # given and check the user's right to change each of them.
+        leads = self.sudo().lead_ids.sudo(False)
+        targets = self.sudo().merge_ids.sudo(False)
+        if not leads:
+            raise UserError(self.env._("Select the leads to convert."))
+        leads.check_access("write")
         if self.name == "merge":
-            if len(self.lead_ids) != 1:
+            if len(leads) != 1:
                 raise UserError(
                     self.env._("Merge one lead at a time: open it and choose the opportunity to merge into.")
                 )
-            self.merge_ids.check_access("write")
-            result = self.lead_ids._kbe_merge(self.merge_ids, user=self.user_id, team=self.team_id)
+            targets.check_access("write")
+            result = leads._kbe_merge(targets, user=self.user_id, team=self.team_id)
         else:
             if self.customer_action == "exist" and not self.partner_id:
                 raise UserError(self.env._("Choose the existing customer to link, or another Related Customer option."))
-            result = self.lead_ids._kbe_convert(
-                customer_action=self.customer_action, partner=self.partner_id, user=self.user_id, team=self.team_id
+            result = leads._kbe_convert(
+                customer_action=self.customer_action or "nothing",
+                partner=self.partner_id,
+                user=self.user_id,
+                team=self.team_id,
             )
         if len(result) == 1:
             return result.redirect_lead_opportunity_view()

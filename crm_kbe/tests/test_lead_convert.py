@@ -1,0 +1,239 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import KbeSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLeadConvert(KbeSalesCommon):
+    """The KBE "Convert to Opportunity" wizard, as a salesman uses it."""
+
+    def _wizard(self, leads, user=None):
+        leads = leads.with_user(user or self.user_salesman)
+        action = leads.action_kbe_convert()
+        self.assertEqual(action["res_model"], "kbe.lead.convert")
+        return Form(self.env["kbe.lead.convert"].with_user(user or self.user_salesman).with_context(action["context"]))
+
+    def test_button_opens_kbe_wizard_with_odoo_defaults(self):
+        lead = self._lead(partner_name="PT. Baru Jaya", contact_name="Rudi", email_from="rudi@barujaya.example.com")
+        wizard = self._wizard(lead)
+        self.assertEqual(wizard.name, "convert")
+        self.assertEqual(wizard.customer_action, "create", "no matching customer: propose to create one")
+        self.assertEqual(wizard.user_id, self.user_salesman)
+        self.assertEqual(wizard.team_id, self.team)
+
+    def test_convert_creating_customer_carries_profile_and_memo(self):
+        lead = self._lead(
+            partner_name="PT. Baru Jaya",
+            contact_name="Rudi",
+            email_from="rudi@barujaya.example.com",
+            phone="0812-0000-1111",
+            description="<p>Ingin katering makan siang 200 pax setiap Jumat.</p>",
+            kbe_company_size="medium",
+            kbe_preferred_channel="whatsapp",
+            kbe_needs="Menu halal, tanpa kacang",
+        )
+        wizard = self._wizard(lead)
+        wizard.customer_action = "create"
+        wizard.save().action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        contact = lead.partner_id
+        self.assertEqual(contact.name, "Rudi")
+        company = contact.parent_id
+        self.assertEqual(company.name, "PT. Baru Jaya")
+        self.assertTrue(company.is_company)
+        self.assertEqual(company.kbe_company_size, "medium")
+        self.assertEqual(company.kbe_needs, "Menu halal, tanpa kacang")
+        self.assertEqual(contact.kbe_preferred_channel, "whatsapp")
+        self.assertIn("200 pax", str(contact.comment), "the memo goes to the customer's internal notes")
+        self.assertIn("200 pax", str(lead.description), "the memo stays on the opportunity")
+        self.assertIn("Menu halal", contact.kbe_profile_summary)
+
+    def test_convert_linking_existing_customer_is_proposed(self):
+        lead = self._lead(partner_name="PT. Uji Katering", email_from="beli@ujikatering.example.com")
+        wizard = self._wizard(lead)
+        self.assertEqual(wizard.customer_action, "exist")
+        self.assertEqual(wizard.partner_id, self.customer)
+        partners_before = self.env["res.partner"].search_count([])
+        wizard.save().action_apply()
+        self.assertEqual(lead.partner_id, self.customer)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before, "no duplicate customer")
+
+    def test_convert_without_customer(self):
+        lead = self._lead()
+        wizard = self._wizard(lead)
+        wizard.customer_action = "nothing"
+        wizard.save().action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertFalse(lead.partner_id)
+        self.assertTrue(lead.stage_id, "the opportunity lands in the team's first stage")
+
+    def test_convert_assigns_salesperson_and_team(self):
+        lead = self._lead(user_id=False, team_id=False)
+        wizard = self._wizard(lead, user=self.user_sales_all)
+        wizard.customer_action = "nothing"
+        wizard.user_id = self.user_salesman
+        wizard.team_id = self.team
+        wizard.save().action_apply()
+        self.assertEqual(lead.user_id, self.user_salesman)
+        self.assertEqual(lead.team_id, self.team)
+        self.assertEqual(lead.kbe_sales_style, "b2b_complex", "the team's sales style follows")
+
+    def test_merge_into_existing_opportunity_keeps_everything(self):
+        opportunity = self._lead(type="opportunity", partner_id=self.customer.id, name="Katering kantor")
+        lead = self._lead(partner_id=self.customer.id, email_from="beli@ujikatering.example.com")
+        lead.message_post(body="Telepon pertama: tertarik paket A")
+        attachment = self.env["ir.attachment"].create(
+            {"name": "menu.pdf", "raw": b"%PDF", "res_model": "crm.lead", "res_id": lead.id}
+        )
+        activity = lead.activity_schedule(
+            "mail.mail_activity_data_call", summary="Telepon balik", user_id=self.user_salesman.id
+        )
+        follower = self.env["res.partner"].create({"name": "Pengamat"})
+        lead.message_subscribe(partner_ids=follower.ids)
+        wizard = self._wizard(lead).save()
+        self.assertIn(opportunity, wizard.duplicate_ids)
+        wizard.name = "merge"
+        self.assertEqual(wizard.merge_ids, opportunity, "the likely opportunity is proposed as target")
+        wizard.action_apply()
+        self.assertFalse(lead.exists(), "the merged lead is gone")
+        self.assertTrue(opportunity.exists())
+        self.assertIn("Telepon pertama", " ".join(opportunity.message_ids.mapped("body")))
+        self.assertEqual((attachment.res_model, attachment.res_id), ("crm.lead", opportunity.id))
+        self.assertEqual(activity.res_id, opportunity.id)
+        self.assertIn(follower, opportunity.message_partner_ids, "every follower follows the result")
+
+    def test_mass_conversion_from_list(self):
+        leads = self.env["crm.lead"]
+        for index in range(5):
+            leads |= self._lead(
+                name=f"Lead {index}",
+                partner_name=f"CV. Massal {index}",
+                contact_name=f"Kontak {index}",
+                email_from=f"kontak{index}@massal.example.com",
+            )
+        # one lead's e-mail already belongs to a customer: it is linked, not duplicated
+        leads[0].email_from = "beli@ujikatering.example.com"
+        wizard = self._wizard(leads)
+        self.assertEqual(wizard.lead_count, 5)
+        wizard.save().action_apply()
+        self.assertEqual(set(leads.mapped("type")), {"opportunity"})
+        self.assertEqual(leads[0].partner_id, self.customer)
+        self.assertEqual(len(leads[1:].partner_id), 4)
+        self.assertEqual(len(leads[1:].partner_id.parent_id), 4)
+
+    def test_mass_conversion_costs_constant_queries_per_lead_and_half_of_odoos(self):
+        def make(tag, count):
+            return self.env["crm.lead"].create(
+                [
+                    {
+                        "name": f"{tag}-{i}",
+                        "type": "lead",
+                        "partner_name": f"PT. {tag} {i}",
+                        "contact_name": f"Kontak {i}",
+                        "email_from": f"k{i}@{tag}.example.com",
+                        "team_id": self.team.id,
+                    }
+                    for i in range(count)
+                ]
+            )
+
+        def queries(leads, convert):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            convert(leads)
+            self.env.flush_all()
+            self.assertEqual(set(leads.mapped("type")), {"opportunity"})
+            return self.env.cr.sql_log_count - before
+
+        def kbe(leads):
+            leads._kbe_convert(customer_action="create", user=self.user_salesman, team=self.team)
+
+        def odoo(leads):
+            self.env["crm.lead2opportunity.partner.mass"].with_context(
+                active_model="crm.lead", active_ids=leads.ids, active_id=leads[0].id
+            ).create(
+                {
+                    "lead_tomerge_ids": [(6, 0, leads.ids)],
+                    "action": "each_exist_or_create",
+                    "user_ids": [(6, 0, self.user_salesman.ids)],
+                    "team_id": self.team.id,
+                    "deduplicate": False,
+                }
+            ).action_mass_convert()
+
+        kbe_10, kbe_20, kbe_40 = (
+            queries(make("k1", 10), kbe),
+            queries(make("k2", 20), kbe),
+            queries(make("k4", 40), kbe),
+        )
+        odoo_10, odoo_40 = queries(make("o1", 10), odoo), queries(make("o4", 40), odoo)
+        kbe_per_lead, odoo_per_lead = (kbe_40 - kbe_10) / 30, (odoo_40 - odoo_10) / 30
+        # constant per lead: the 10 leads from 10 to 20 cost what each of the 20 from 20 to 40 cost
+        self.assertAlmostEqual(
+            (kbe_20 - kbe_10) / 10, (kbe_40 - kbe_20) / 20, delta=1, msg=f"queries: {kbe_10}, {kbe_20}, {kbe_40}"
+        )
+        self.assertLessEqual(
+            kbe_per_lead,
+            odoo_per_lead / 2,
+            f"crm_kbe: {kbe_per_lead:.1f} queries per lead, Odoo: {odoo_per_lead:.1f}",
+        )
+
+    # refusals: a clear message and nothing changed
+
+    def test_refuses_lead_of_another_company(self):
+        other = self.env["res.company"].create({"name": "PT. Lain"})
+        lead = self._lead(company_id=other.id, team_id=False, user_id=False)
+        with self.assertRaisesRegex(UserError, "PT. Lain"):
+            lead.with_context(allowed_company_ids=[self.env.company.id])._kbe_convert(customer_action="nothing")
+        self.assertEqual(lead.type, "lead")
+
+    def test_refuses_lost_or_archived_lead(self):
+        lead = self._lead()
+        lead.action_set_lost()
+        with self.assertRaisesRegex(UserError, "lost or archived"):
+            self._wizard(lead.with_context(active_test=False)).save().action_apply()
+        self.assertEqual(lead.type, "lead")
+
+    def test_refuses_record_already_opportunity(self):
+        opportunity = self._lead(type="opportunity")
+        wizard = self._wizard(opportunity)
+        wizard.customer_action = "nothing"
+        with self.assertRaisesRegex(UserError, "already an opportunity"):
+            wizard.save().action_apply()
+
+    def test_refuses_link_without_customer(self):
+        lead = self._lead()
+        wizard_record = (
+            self.env["kbe.lead.convert"]
+            .with_user(self.user_salesman)
+            .create({"lead_ids": [(6, 0, lead.ids)], "customer_action": "exist", "partner_id": False})
+        )
+        with self.assertRaisesRegex(UserError, "existing customer"):
+            wizard_record.action_apply()
+        self.assertEqual(lead.type, "lead")
+
+    def test_refuses_merge_without_target(self):
+        lead = self._lead()
+        wizard_record = (
+            self.env["kbe.lead.convert"]
+            .with_user(self.user_salesman)
+            .create({"lead_ids": [(6, 0, lead.ids)], "name": "merge"})
+        )
+        wizard_record.merge_ids = False
+        with self.assertRaisesRegex(UserError, "opportunity to merge into"):
+            wizard_record.action_apply()
+        self.assertTrue(lead.exists())
+        self.assertEqual(lead.type, "lead")
+
+    def test_salesman_cannot_convert_colleagues_lead_by_rpc(self):
+        lead = self._lead(user_id=self.user_sales_all.id, team_id=self.telesales_team.id)
+        wizard_record = (
+            self.env["kbe.lead.convert"]
+            .with_user(self.user_salesman)
+            .create({"lead_ids": [(6, 0, lead.ids)], "customer_action": "nothing"})
+        )
+        with self.assertRaises(AccessError):
+            wizard_record.action_apply()
+        self.assertEqual(lead.type, "lead")
