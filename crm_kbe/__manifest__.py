@@ -26,6 +26,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -4,6 +4,7 @@ from . import (
     test_lead_convert,
     test_lead_revenue,
     test_realized_revenue,
+    test_sales_flow_tour,
     test_tour,
     test_won_on_order,
 )

@@ -1,0 +1,32 @@
+import unittest
+
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import _find_executable
+
+
+@tagged("post_install", "-at_install")
+class TestSalesFlowTour(HttpCase):
+    """The KBE document's walkthrough, clicked in Chromium by the admin (a sales manager)."""
+
+    def test_kbe_sales_flow(self):
+        try:
+            _find_executable()
+        except unittest.SkipTest:
+            self.fail("Chromium is required for the tours: apt-get install chromium")
+        self.env.ref("base.group_user").implied_ids |= self.env.ref("crm.group_use_lead")
+        self.env.company.kbe_won_trigger = "quotation"
+        self.start_tour("/odoo", "crm_kbe_sales_flow", login="admin")
+
+        opportunity = self.env["crm.lead"].search([("name", "=", "Katering makan siang kantor")])
+        self.assertEqual(len(opportunity), 1)
+        self.assertEqual(opportunity.type, "opportunity")
+        self.assertEqual(opportunity.partner_id.name, "PT. KITA Nusantara", "the existing customer was linked")
+        self.assertIn("Yeyen", opportunity.partner_id.child_ids.mapped("name"))
+        self.assertIn("150 orang", opportunity.description)
+        self.assertEqual((opportunity.expected_revenue, opportunity.probability), (1500, 100))
+        self.assertTrue(opportunity.stage_id.is_won, "creating the quotation marked it won")
+        self.assertEqual(opportunity.order_ids.state, "sale")
+        invoice = opportunity.kbe_invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.invoice_line_ids.product_id.name, "Nasi Kotak Paket A")
