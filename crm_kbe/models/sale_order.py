@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -48,3 +49,23 @@ class SaleOrder(models.Model):
             # sudo: the opportunity follows its order, and whoever may create or confirm the order
             # (a colleague, an accountant) may have no right on the opportunity itself
             order.opportunity_id.sudo()._kbe_mark_won_by_order(order)
+
+    def action_kbe_create_invoice(self):
+        """Invoice what the confirmed orders deliver, and open the invoice(s): the "Create
+        Invoice" button for scripts (XML-RPC can carry the returned action, which Odoo's own
+        wizard action cannot: it holds null values)."""
+        self.check_access("write")
+        if any(order.state != "sale" for order in self):
+            raise UserError(self.env._("Only confirmed sales orders can be invoiced."))
+        invoices = self._create_invoices()
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invoices"),
+            "res_model": "account.move",
+            "domain": [("id", "in", invoices.ids)],
+            "views": [[False, "list"], [False, "form"]],
+            "context": {"default_move_type": "out_invoice"},
+        }
+        if len(invoices) == 1:
+            action.update(res_id=invoices.id, views=[[False, "form"]])
+        return action

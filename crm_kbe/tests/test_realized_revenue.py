@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import KbeSalesCommon
@@ -108,7 +109,7 @@ class TestMultiCompany(KbeSalesCommon):
         visible = self.env["crm.lead"].with_user(self.user_salesman).search([("id", "in", (foreign | mine).ids)])
         self.assertEqual(visible, mine)
         # an invoice of the other company cannot point at our opportunity
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(UserError, "company"):
             self.env["account.move"].with_company(other).create(
                 {
                     "move_type": "out_invoice",
@@ -117,3 +118,14 @@ class TestMultiCompany(KbeSalesCommon):
                     "kbe_opportunity_id": mine.id,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestCreateInvoiceAction(KbeSalesCommon):
+    def test_refuses_to_invoice_a_quotation(self):
+        order = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "order_line": [(0, 0, {"product_id": self.product.id})]}
+        )
+        with self.assertRaisesRegex(UserError, "confirmed"):
+            order.with_user(self.user_sales_manager).action_kbe_create_invoice()
+        self.assertFalse(order.invoice_ids)

@@ -14,7 +14,7 @@ class TestWonOnOrder(KbeSalesCommon):
 
     def _new_quotation(self):
         action = self.opportunity.with_user(self.user_salesman).action_sale_quotations_new()
-        with Form(self.env["sale.order"].with_user(self.user_salesman).with_context(action["context"])) as form:
+        with Form(self.env["sale.order"].with_user(self.user_salesman).with_context(**action["context"])) as form:
             with form.order_line.new() as line:
                 line.product_id = self.product
                 line.product_uom_qty = 10
