@@ -12,7 +12,9 @@ class TestLeadConvert(KbeSalesCommon):
         leads = leads.with_user(user or self.user_salesman)
         action = leads.action_kbe_convert()
         self.assertEqual(action["res_model"], "kbe.lead.convert")
-        return Form(self.env["kbe.lead.convert"].with_user(user or self.user_salesman).with_context(**action["context"]))
+        return Form(
+            self.env["kbe.lead.convert"].with_user(user or self.user_salesman).with_context(**action["context"])
+        )
 
     def test_button_opens_kbe_wizard_with_odoo_defaults(self):
         lead = self._lead(partner_name="PT. Baru Jaya", contact_name="Rudi", email_from="rudi@barujaya.example.com")
