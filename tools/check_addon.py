@@ -3,7 +3,8 @@
 - every XML file parses;
 - every file the manifest lists exists, and every data/view/security XML file is listed;
 - every model crm_kbe defines (``_name``) has a row in security/ir.model.access.csv;
-- no raw SQL is built with an f-string inside ``SQL(...)``.
+- no raw SQL is built with an f-string inside ``SQL(...)``;
+- every string of i18n/crm_kbe.pot has an Indonesian translation in i18n/id.po.
 
 Prints one line per problem and exits 1 when there is any.
 """
@@ -62,6 +63,17 @@ def check(addon=ADDON):
     for model in sorted(defined_models(addon)):
         if "model_" + model.replace(".", "_") not in covered:
             problems.append(f"model {model} has no access rights in security/ir.model.access.csv")
+
+    pot_path, po_path = addon / "i18n" / "crm_kbe.pot", addon / "i18n" / "id.po"
+    if pot_path.is_file() and po_path.is_file():
+        pot_ids = set(re.findall(r'^msgid "(.+)"$', pot_path.read_text(), re.M))
+        po_text = po_path.read_text()
+        missing = sorted(m for m in pot_ids if f'msgid "{m}"' not in po_text)
+        untranslated = re.findall(r'^msgid "(.+)"\nmsgstr ""\n\n', po_text, re.M)
+        for msgid in missing + untranslated:
+            problems.append(f"i18n/id.po: no Indonesian translation for {msgid!r}")
+    else:
+        problems.append("i18n/crm_kbe.pot and i18n/id.po are both required")
 
     for path in sorted(addon.rglob("*.py")):
         for number, line in enumerate(path.read_text().splitlines(), 1):
