@@ -97,3 +97,12 @@ class TestInstallLifecycle(BaseCase):
         )
         self._assert_no_trace_of_crm_kbe()
         self.assertEqual(self._query(counts), before)
+        # Odoo's own mass conversion is back in the lead list
+        self.assertEqual(
+            self._query(
+                "SELECT m.model FROM ir_act_window a JOIN ir_model_data d ON d.res_id = a.id "
+                "AND d.model = 'ir.actions.act_window' AND d.module = 'crm' AND d.name = 'action_crm_send_mass_convert' "
+                "JOIN ir_model m ON m.id = a.binding_model_id"
+            ),
+            [("crm.lead",)],
+        )

@@ -24,6 +24,15 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertEqual(wizard.user_id, self.user_salesman)
         self.assertEqual(wizard.team_id, self.team)
 
+    def test_list_action_opens_kbe_wizard_instead_of_odoos(self):
+        bound = {action["id"] for action in self.env["ir.actions.actions"].get_bindings("crm.lead")["action"]}
+        self.assertIn(self.env.ref("crm_kbe.crm_lead_action_kbe_convert").id, bound)
+        self.assertNotIn(self.env.ref("crm.action_crm_send_mass_convert").id, bound)
+        leads = self._lead(name="A") | self._lead(name="B")
+        server_action = self.env.ref("crm_kbe.crm_lead_action_kbe_convert").with_user(self.user_salesman)
+        action = server_action.with_context(active_model="crm.lead", active_ids=leads.ids).run()
+        self.assertEqual(action["res_model"], "kbe.lead.convert")
+
     def test_convert_creating_customer_carries_profile_and_memo(self):
         lead = self._lead(
             partner_name="PT. Baru Jaya",
