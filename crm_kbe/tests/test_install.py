@@ -101,7 +101,8 @@ class TestInstallLifecycle(BaseCase):
         self.assertEqual(
             self._query(
                 "SELECT m.model FROM ir_act_window a JOIN ir_model_data d ON d.res_id = a.id "
-                "AND d.model = 'ir.actions.act_window' AND d.module = 'crm' AND d.name = 'action_crm_send_mass_convert' "
+                "AND d.model = 'ir.actions.act_window' AND d.module = 'crm' "
+                "AND d.name = 'action_crm_send_mass_convert' "
                 "JOIN ir_model m ON m.id = a.binding_model_id"
             ),
             [("crm.lead",)],
