@@ -1,4 +1,7 @@
-from odoo.tests import TransactionCase, new_test_user
+import unittest
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import _find_executable
 
 
 class KbeCommon(TransactionCase):
@@ -74,3 +77,14 @@ class KbeSalesCommon(KbeCommon):
             **values,
         }
         return cls.env["crm.lead"].create(values)
+
+
+class KbeTourCase(HttpCase):
+    """HttpCase whose tours fail, rather than skip, when no Chromium is installed."""
+
+    def start_tour(self, url_path, tour_name, step_delay=None, **kwargs):
+        try:
+            _find_executable()
+        except unittest.SkipTest:
+            self.fail("Chromium is required for the tours: apt-get install chromium")
+        return super().start_tour(url_path, tour_name, step_delay=step_delay, **kwargs)

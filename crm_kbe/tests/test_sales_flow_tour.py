@@ -1,18 +1,13 @@
-import unittest
+from odoo.tests import tagged
 
-from odoo.tests import HttpCase, tagged
-from odoo.tests.common import _find_executable
+from .common import KbeTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestSalesFlowTour(HttpCase):
+class TestSalesFlowTour(KbeTourCase):
     """The KBE document's walkthrough, clicked in Chromium by the admin (a sales manager)."""
 
     def test_kbe_sales_flow(self):
-        try:
-            _find_executable()
-        except unittest.SkipTest:
-            self.fail("Chromium is required for the tours: apt-get install chromium")
         self.env.ref("base.group_user").implied_ids |= self.env.ref("crm.group_use_lead")
         self.env.company.kbe_won_trigger = "quotation"
         self.start_tour("/odoo", "crm_kbe_sales_flow", login="admin")
