@@ -19,8 +19,18 @@ def main(conf, dbname):
     odoo_bin = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
     pot_path = I18N / "crm_kbe.pot"
     subprocess.run(
-        [sys.executable, str(odoo_bin), "-c", conf, "-d", dbname, f"--i18n-export={pot_path}",
-         "--modules=crm_kbe", "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            str(odoo_bin),
+            "-c",
+            conf,
+            "-d",
+            dbname,
+            f"--i18n-export={pot_path}",
+            "--modules=crm_kbe",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
     pot = polib.pofile(str(pot_path))
@@ -28,8 +38,10 @@ def main(conf, dbname):
         po = polib.pofile(str(po_path))
         po.merge(pot)
         po.save(str(po_path))
-        print(f"{po_path.name}: {po.percent_translated()}% translated, untranslated: "
-              f"{[e.msgid for e in po.untranslated_entries()]}")
+        print(
+            f"{po_path.name}: {po.percent_translated()}% translated, untranslated: "
+            f"{[e.msgid for e in po.untranslated_entries()]}"
+        )
 
 
 if __name__ == "__main__":

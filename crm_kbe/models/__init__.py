@@ -1,0 +1,16 @@
+from . import (
+    crm_lead,
+    kbe_knowledge_article,
+    kbe_knowledge_category,
+    kbe_service_order,
+    kbe_service_order_line,
+    kbe_service_order_task,
+    kbe_service_team,
+    kbe_sla_policy,
+    kbe_ticket,
+    kbe_ticket_sla,
+    kbe_ticket_stage,
+    kbe_ticket_tag,
+    kbe_ticket_type,
+    res_partner,
+)
