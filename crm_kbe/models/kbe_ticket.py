@@ -133,7 +133,7 @@ class KbeTicket(models.Model):
 
     @api.model
     def _default_type_id(self):
-        return self.env["kbe.ticket.type"].search([], limit=1)
+        return self.env["kbe.ticket.type"].search([], limit=1).id
 
     @api.depends("partner_id")
     def _compute_partner_email(self):
