@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .kbe_ticket import TICKET_PRIORITIES
 
@@ -24,21 +25,18 @@ class KbeSlaPolicy(models.Model):
         "res.partner.category", string="Customer Tags", help="Applies to customers with one of these tags; empty: any."
     )
     # targets
-    response_hours = fields.Float("First Response (working hours)", help="0: no first-response target.")
-    resolution_hours = fields.Float("Resolution (working hours)", help="0: no resolution target.")
+    response_hours = fields.Float("First Response (working hours)", default=0.0, help="0: no first-response target.")
+    resolution_hours = fields.Float("Resolution (working hours)", default=0.0, help="0: no resolution target.")
 
-    _sql_constraints = [
-        (
-            "targets_positive",
-            "CHECK(response_hours >= 0 AND resolution_hours >= 0)",
-            "SLA target times cannot be negative.",
-        ),
-        (
-            "one_target",
-            "CHECK(response_hours > 0 OR resolution_hours > 0)",
-            "An SLA policy needs a first-response or a resolution target.",
-        ),
-    ]
+    @api.constrains("response_hours", "resolution_hours")
+    def _check_targets(self):
+        for policy in self:
+            if policy.response_hours < 0 or policy.resolution_hours < 0:
+                raise ValidationError(self.env._("SLA target times cannot be negative."))
+            if not (policy.response_hours or policy.resolution_hours):
+                raise ValidationError(
+                    self.env._("SLA policy %(name)s needs a first-response or a resolution target.", name=policy.name)
+                )
 
     def _matches(self, ticket):
         """Whether this policy applies to the ticket (its team is checked by the caller)."""

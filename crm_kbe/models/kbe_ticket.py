@@ -103,6 +103,7 @@ class KbeTicket(models.Model):
         domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    date_open = fields.Datetime("Opened On", default=fields.Datetime.now, readonly=True, copy=False, index=True)
     date_assigned = fields.Datetime("Assigned On", readonly=True, copy=False)
     date_first_response = fields.Datetime("First Response On", readonly=True, copy=False)
     date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
@@ -502,7 +503,7 @@ class KbeTicket(models.Model):
                 if not ticket.is_closed
                 else policies.browse()
             )
-            start = ticket.create_date or now
+            start = ticket.date_open or now
             calendar = ticket.team_id.resource_calendar_id
             wanted_keys = set()
             for policy in wanted:
