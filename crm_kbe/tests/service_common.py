@@ -52,10 +52,20 @@ class KbeServiceCommon(KbeCommon):
         cls.sari = cls.env.ref("crm_kbe.res_partner_sari_rasa_demo")
         cls.dewi = cls.env.ref("crm_kbe.res_partner_sari_rasa_dewi_demo")
         cls.portal_kita = new_test_user(
-            cls.env, login="kbe_portal_kita", name="Yeyen Portal", groups="base.group_portal", partner_id=cls.yeyen.id
+            cls.env,
+            login="kbe_portal_kita",
+            groups="base.group_portal",
+            partner_id=cls.yeyen.id,
+            name=cls.yeyen.name,
+            email=cls.yeyen.email,
         )
         cls.portal_sari = new_test_user(
-            cls.env, login="kbe_portal_sari", name="Dewi Portal", groups="base.group_portal", partner_id=cls.dewi.id
+            cls.env,
+            login="kbe_portal_sari",
+            groups="base.group_portal",
+            partner_id=cls.dewi.id,
+            name=cls.dewi.name,
+            email=cls.dewi.email,
         )
         cls.product = cls.env.ref("crm_kbe.product_nasi_kotak_demo").product_variant_id
 
