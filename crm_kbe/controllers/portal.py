@@ -27,7 +27,7 @@ class KbeServicePortal(CustomerPortal):
 
     # ------------------------------------------------------------------ tickets
 
-    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user")
+    @http.route(["/my/tickets", "/my/tickets/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_tickets(self, page=1, filterby="open", **kw):
         Ticket = request.env["kbe.ticket"]
         filters = {
@@ -61,7 +61,7 @@ class KbeServicePortal(CustomerPortal):
         )
         return request.render("crm_kbe.portal_my_tickets", values)
 
-    @http.route("/my/tickets/<int:ticket_id>", type="http", auth="public")
+    @http.route("/my/tickets/<int:ticket_id>", type="http", auth="public", website=True)
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
         try:
             ticket_sudo = self._document_check_access("kbe.ticket", ticket_id, access_token)
@@ -75,14 +75,22 @@ class KbeServicePortal(CustomerPortal):
             False,
             **kw,
         )
-        values["message"] = kw.get("message")
+        partner = request.env.user.partner_id
+        if (
+            ticket_sudo.is_closed
+            and not request.env.user._is_public()
+            and partner.commercial_partner_id == ticket_sudo.commercial_partner_id
+            and not ticket_sudo.rating_last_value
+        ):
+            # sudo record: the customer's read access was checked above; the token lets them rate once
+            values["rating_token"] = ticket_sudo._rating_get_access_token(partner)
         return request.render("crm_kbe.portal_my_ticket", values)
 
-    @http.route("/my/tickets/new", type="http", auth="user", methods=["GET"])
+    @http.route("/my/tickets/new", type="http", auth="user", methods=["GET"], website=True)
     def portal_ticket_new(self, **kw):
         return request.render("crm_kbe.portal_ticket_new", self._kbe_ticket_form_values({}, []))
 
-    @http.route("/my/tickets/new", type="http", auth="user", methods=["POST"])
+    @http.route("/my/tickets/new", type="http", auth="user", methods=["POST"], website=True)
     def portal_ticket_create(self, **post):
         files = [f for f in request.httprequest.files.getlist("attachments") if f and f.filename]
         errors, values = self._kbe_validate_ticket_form(post, files)
@@ -130,14 +138,14 @@ class KbeServicePortal(CustomerPortal):
             )
         return request.redirect(f"/my/tickets/{ticket.id}")
 
-    @http.route("/my/tickets/<int:ticket_id>/close", type="http", auth="user", methods=["POST"])
+    @http.route("/my/tickets/<int:ticket_id>/close", type="http", auth="user", methods=["POST"], website=True)
     def portal_ticket_close(self, ticket_id, **kw):
         ticket = self._kbe_check_ticket(ticket_id)
         # sudo: customers cannot write tickets; they may only close those of their company
         ticket.sudo()._kbe_close_by_customer(request.env.user.partner_id)
         return request.redirect(f"/my/tickets/{ticket.id}")
 
-    @http.route("/my/tickets/<int:ticket_id>/reopen", type="http", auth="user", methods=["POST"])
+    @http.route("/my/tickets/<int:ticket_id>/reopen", type="http", auth="user", methods=["POST"], website=True)
     def portal_ticket_reopen(self, ticket_id, **kw):
         ticket = self._kbe_check_ticket(ticket_id)
         # sudo: customers cannot write tickets; they may only reopen those of their company
@@ -146,7 +154,7 @@ class KbeServicePortal(CustomerPortal):
 
     # ------------------------------------------------------------------ knowledge base
 
-    @http.route(["/my/knowledge", "/my/knowledge/page/<int:page>"], type="http", auth="user")
+    @http.route(["/my/knowledge", "/my/knowledge/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_knowledge(self, page=1, search=None, **kw):
         Article = request.env["kbe.knowledge.article"]
         domain = [("is_published", "=", True)]
@@ -159,7 +167,7 @@ class KbeServicePortal(CustomerPortal):
         values.update({"articles": articles, "pager": pager, "page_name": "kbe_knowledge", "search": search})
         return request.render("crm_kbe.portal_my_knowledge", values)
 
-    @http.route("/my/knowledge/<int:article_id>", type="http", auth="user")
+    @http.route("/my/knowledge/<int:article_id>", type="http", auth="user", website=True)
     def portal_knowledge_article(self, article_id, **kw):
         article = request.env["kbe.knowledge.article"].browse(article_id).exists()
         if not article or not article.has_access("read") or not article.is_published:
