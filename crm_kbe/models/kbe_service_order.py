@@ -72,11 +72,6 @@ class KbeServiceOrder(models.Model):
     signed_by = fields.Char("Signed By", copy=False)
     date_signed = fields.Datetime("Signed On", copy=False, readonly=True)
 
-    _sql_constraints = [
-        ("duration_positive", "CHECK(duration >= 0)", "The planned duration cannot be negative."),
-        ("time_spent_positive", "CHECK(time_spent >= 0)", "The time spent cannot be negative."),
-    ]
-
     @api.depends("ticket_id")
     def _compute_partner_id(self):
         for order in self:
@@ -101,6 +96,12 @@ class KbeServiceOrder(models.Model):
         for order in self:
             total = len(order.task_ids)
             order.checklist_progress = 100.0 * len(order.task_ids.filtered("done")) / total if total else 0.0
+
+    @api.constrains("duration", "time_spent")
+    def _check_hours(self):
+        for order in self:
+            if order.duration < 0 or order.time_spent < 0:
+                raise ValidationError(self.env._("Planned duration and time spent cannot be negative."))
 
     @api.constrains("signature", "signed_by")
     def _check_signed_by(self):

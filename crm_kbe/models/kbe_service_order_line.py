@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class KbeServiceOrderLine(models.Model):
@@ -16,4 +17,7 @@ class KbeServiceOrderLine(models.Model):
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
 
-    _sql_constraints = [("quantity_positive", "CHECK(quantity > 0)", "A part's quantity must be positive.")]
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        if any(line.quantity <= 0 for line in self):
+            raise ValidationError(self.env._("A part's quantity must be positive."))
