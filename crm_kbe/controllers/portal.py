@@ -206,23 +206,24 @@ class KbeServicePortal(CustomerPortal):
 
     def _kbe_validate_ticket_form(self, post, files):
         """Errors (a list of sentences) and the ticket values of the portal form."""
-        _ = request.env._
         errors = []
         subject = (post.get("subject") or "").strip()
         description = (post.get("description") or "").strip()
         if not subject:
-            errors.append(_("Give your ticket a subject."))
+            errors.append(request.env._("Give your ticket a subject."))
         elif len(subject) > SUBJECT_MAX:
-            errors.append(_("The subject is too long (at most %(max)s characters).", max=SUBJECT_MAX))
+            errors.append(request.env._("The subject is too long (at most %(max)s characters).", max=SUBJECT_MAX))
         if not description:
-            errors.append(_("Describe your request."))
+            errors.append(request.env._("Describe your request."))
         elif len(description) > DESCRIPTION_MAX:
-            errors.append(_("The description is too long (at most %(max)s characters).", max=DESCRIPTION_MAX))
+            errors.append(
+                request.env._("The description is too long (at most %(max)s characters).", max=DESCRIPTION_MAX)
+            )
         ticket_type = request.env["kbe.ticket.type"]
         if post.get("type_id"):
             ticket_type = ticket_type.browse(self._kbe_int(post["type_id"])).exists()
             if not ticket_type:
-                errors.append(_("Choose a ticket type from the list."))
+                errors.append(request.env._("Choose a ticket type from the list."))
         product = request.env["product.product"]
         if post.get("product_id"):
             # sudo: portal customers cannot read products; only sellable ones are accepted
@@ -230,15 +231,15 @@ class KbeServicePortal(CustomerPortal):
                 [("id", "=", self._kbe_int(post["product_id"])), ("sale_ok", "=", True)], limit=1
             )
             if not product:
-                errors.append(_("Choose a product from the list."))
+                errors.append(request.env._("Choose a product from the list."))
         if len(files) > ATTACHMENT_MAX_COUNT:
-            errors.append(_("Attach at most %(max)s files.", max=ATTACHMENT_MAX_COUNT))
+            errors.append(request.env._("Attach at most %(max)s files.", max=ATTACHMENT_MAX_COUNT))
         for f in files:
             f.seek(0, 2)
             size = f.tell()
             f.seek(0)
             if size > ATTACHMENT_MAX_BYTES:
-                errors.append(_("The file %(name)s is larger than 10 MB.", name=f.filename))
+                errors.append(request.env._("The file %(name)s is larger than 10 MB.", name=f.filename))
         values = {
             "name": subject,
             # the customer's text is escaped (plaintext2html): any HTML in it is shown, never run

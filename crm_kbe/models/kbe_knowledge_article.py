@@ -12,7 +12,7 @@ class KbeKnowledgeArticle(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True, help="Empty: shared by every company.")
-    category_id = fields.Many2one("kbe.knowledge.category", "Category", index=True)
+    category_id = fields.Many2one("kbe.knowledge.category", index=True)
     tag_ids = fields.Many2many("kbe.ticket.tag", "kbe_knowledge_article_tag_rel", string="Tags")
     is_published = fields.Boolean("Published", tracking=True, help="Published articles are readable on the portal.")
     content = fields.Html(translate=True, sanitize=True)

@@ -18,7 +18,7 @@ class KbeServiceOrder(models.Model):
     name = fields.Char("Work to Do", required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     # relations
-    ticket_id = fields.Many2one("kbe.ticket", "Ticket", index=True, check_company=True, tracking=True)
+    ticket_id = fields.Many2one("kbe.ticket", index=True, check_company=True, tracking=True)
     team_id = fields.Many2one(related="ticket_id.team_id", store=True, index=True, string="Service Team")
     partner_id = fields.Many2one(
         "res.partner",
@@ -69,7 +69,7 @@ class KbeServiceOrder(models.Model):
     checklist_progress = fields.Float("Checklist Done (%)", compute="_compute_checklist_progress")
     notes = fields.Html()
     signature = fields.Image("Customer Signature", max_width=1024, max_height=1024, copy=False, attachment=True)
-    signed_by = fields.Char("Signed By", copy=False)
+    signed_by = fields.Char(copy=False)
     date_signed = fields.Datetime("Signed On", copy=False, readonly=True)
 
     @api.depends("ticket_id")

@@ -14,7 +14,7 @@ class KbeSlaPolicy(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
-    team_id = fields.Many2one("kbe.service.team", "Team", required=True, ondelete="cascade", index=True)
+    team_id = fields.Many2one("kbe.service.team", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
     # conditions
     priority = fields.Selection(

@@ -59,13 +59,13 @@ class KbeTicket(models.Model):
     partner_phone = fields.Char(related="partner_id.phone", string="Customer Phone")
     # classification
     type_id = fields.Many2one(
-        "kbe.ticket.type", "Type", tracking=True, index=True, default=lambda self: self._default_type_id()
+        "kbe.ticket.type", tracking=True, index=True, default=lambda self: self._default_type_id()
     )
     is_complaint = fields.Boolean(related="type_id.is_complaint", store=True)
     priority = fields.Selection(TICKET_PRIORITIES, default="1", required=True, tracking=True, index=True)
     channel = fields.Selection(TICKET_CHANNELS, default="phone", required=True)
     tag_ids = fields.Many2many("kbe.ticket.tag", string="Tags")
-    product_id = fields.Many2one("product.product", "Product", check_company=True)
+    product_id = fields.Many2one("product.product", check_company=True)
     sale_order_id = fields.Many2one(
         "sale.order",
         "Sales Order",
@@ -74,7 +74,6 @@ class KbeTicket(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        "Invoice",
         check_company=True,
         domain="[('move_type', 'in', ('out_invoice', 'out_refund')),"
         " ('partner_id', 'child_of', commercial_partner_id)]",
@@ -90,7 +89,6 @@ class KbeTicket(models.Model):
     )
     stage_id = fields.Many2one(
         "kbe.ticket.stage",
-        "Stage",
         compute="_compute_stage_id",
         store=True,
         readonly=False,
@@ -188,9 +186,10 @@ class KbeTicket(models.Model):
             ticket.service_order_count = counts.get(ticket.id, 0)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
+        return res
 
     @api.depends("name", "type_id", "product_id")
     def _compute_suggested_article_ids(self):

@@ -16,8 +16,8 @@ class KbeTicketSla(models.Model):
     _description = "Ticket SLA Status"
     _order = "deadline, id"
 
-    ticket_id = fields.Many2one("kbe.ticket", "Ticket", required=True, ondelete="cascade", index=True)
-    policy_id = fields.Many2one("kbe.sla.policy", "Policy", ondelete="set null", index=True)
+    ticket_id = fields.Many2one("kbe.ticket", required=True, ondelete="cascade", index=True)
+    policy_id = fields.Many2one("kbe.sla.policy", ondelete="set null", index=True)
     company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
     name = fields.Char("SLA", required=True)
     kind = fields.Selection(SLA_KINDS, required=True)
