@@ -161,7 +161,7 @@ class KbeTicket(models.Model):
         teams = self.env["kbe.service.team"].browse(team_id) if team_id else self.env["kbe.service.team"]
         return stages | self.env["kbe.service.team"]._kbe_stages_for_teams(teams)
 
-    @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.kind")
+    @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.kind", "sla_ids.reached_date")
     def _compute_sla(self):
         for ticket in self:
             statuses = set(ticket.sla_ids.mapped("status"))
@@ -174,9 +174,8 @@ class KbeTicket(models.Model):
             else:
                 ticket.sla_status = "on_time"
             for kind in ("response", "resolution"):
-                open_lines = ticket.sla_ids.filtered(
-                    lambda sla, kind=kind: sla.kind == kind and sla.status in ("ongoing", "at_risk")
-                )
+                # unreached targets, failed ones included: the cron's status change keeps deadlines right
+                open_lines = ticket.sla_ids.filtered(lambda sla, kind=kind: sla.kind == kind and not sla.reached_date)
                 ticket[f"sla_{kind}_deadline"] = min(open_lines.mapped("deadline"), default=False)
 
     def _compute_service_order_count(self):

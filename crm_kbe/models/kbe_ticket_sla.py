@@ -57,9 +57,9 @@ class KbeTicketSla(models.Model):
             )
 
     @api.model
-    def _cron_update_status(self):
+    def _cron_update_status(self, now=None):
         """Move ongoing SLAs to "at risk" or "failed" as time passes: two queries whatever the volume."""
-        now = fields.Datetime.now()
+        now = now or fields.Datetime.now()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
