@@ -269,7 +269,8 @@ class KbeTicket(models.Model):
                     vals["date_closed"] = False
         res = super().write(vals)
         if closing:
-            closing.sla_ids.filtered(lambda sla: sla.status in ("ongoing", "at_risk"))._kbe_reach()
+            # sudo: SLA lines are measured by the system, never edited by hand, whoever closes
+            closing.sla_ids.sudo().filtered(lambda sla: sla.status in ("ongoing", "at_risk"))._kbe_reach()
             closing.filtered(lambda t: not t.date_first_response).date_first_response = fields.Datetime.now()
             closing._kbe_send_rating_request()
         if {"team_id", "priority", "type_id", "partner_id"} & set(vals):

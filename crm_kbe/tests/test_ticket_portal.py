@@ -1,5 +1,7 @@
 from odoo import http
 from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .service_common import KbeServiceCommon
 
@@ -115,6 +117,32 @@ class TestTicketPortal(KbeServiceCommon, HttpCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertIn(message, response.text)
         self.assertEqual(self.env["kbe.ticket"].search_count([]), count, "refused forms create nothing")
+
+    def test_customer_replies_on_own_ticket_only(self):
+        self.authenticate("kbe_portal_kita", "kbe_portal_kita")
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "kbe.ticket",
+                "thread_id": self.kita_ticket.id,
+                "post_data": {"body": "Sudah diterima, terima kasih", "message_type": "comment"},
+            },
+        )
+        message = self.kita_ticket.message_ids[0]
+        self.assertEqual(message.author_id, self.yeyen)
+        self.assertIn("Sudah diterima", message.body)
+        count = len(self.sari_ticket.message_ids)
+        with self.assertRaisesRegex(JsonRpcException, "NotFound"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "kbe.ticket",
+                    "thread_id": self.sari_ticket.id,
+                    "post_data": {"body": "Intrusion", "message_type": "comment"},
+                },
+            )
+        self.sari_ticket.invalidate_recordset()
+        self.assertEqual(len(self.sari_ticket.message_ids), count)
 
     def test_customer_closes_and_reopens_own_ticket_only(self):
         self.authenticate("kbe_portal_kita", "kbe_portal_kita")

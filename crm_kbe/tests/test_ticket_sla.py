@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from .service_common import KbeServiceCommon
@@ -147,6 +147,17 @@ class TestTicketSla(KbeServiceCommon):
         self.policy.unlink()
         self.assertEqual(reached.exists().status, "reached")
         self.assertFalse(reached.policy_id)
+
+    def test_agents_cannot_edit_sla_results(self):
+        ticket = self._ticket(user=self.user_service_agent)
+        with self.assertRaises(AccessError):
+            ticket.sla_ids.with_user(self.user_service_agent).write({"status": "reached"})
+        with self.assertRaises(AccessError):
+            ticket.sla_ids.with_user(self.user_service_agent).unlink()
+        # closing still stamps them, as the system does it
+        ticket.with_user(self.user_service_agent).write({"root_cause": "other"})
+        ticket.with_user(self.user_service_agent).action_close()
+        self.assertEqual(set(ticket.sla_ids.mapped("status")), {"reached"})
 
     def test_bad_policy_targets_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "needs a first-response or a resolution target"):
