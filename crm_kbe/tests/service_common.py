@@ -51,21 +51,17 @@ class KbeServiceCommon(KbeCommon):
         cls.yeyen = cls.env.ref("crm_kbe.res_partner_kita_yeyen_demo")
         cls.sari = cls.env.ref("crm_kbe.res_partner_sari_rasa_demo")
         cls.dewi = cls.env.ref("crm_kbe.res_partner_sari_rasa_dewi_demo")
-        cls.portal_kita = new_test_user(
-            cls.env,
-            login="kbe_portal_kita",
-            groups="base.group_portal",
-            partner_id=cls.yeyen.id,
-            name=cls.yeyen.name,
-            email=cls.yeyen.email,
-        )
-        cls.portal_sari = new_test_user(
-            cls.env,
-            login="kbe_portal_sari",
-            groups="base.group_portal",
-            partner_id=cls.dewi.id,
-            name=cls.dewi.name,
-            email=cls.dewi.email,
+        # portal users on the demo contacts, keeping their names and e-mails
+        cls.portal_kita, cls.portal_sari = (
+            new_test_user(
+                cls.env,
+                login=login,
+                groups="base.group_portal",
+                partner_id=contact.id,
+                name=contact.name,
+                email=contact.email,
+            )
+            for login, contact in (("kbe_portal_kita", cls.yeyen), ("kbe_portal_sari", cls.dewi))
         )
         cls.product = cls.env.ref("crm_kbe.product_nasi_kotak_demo").product_variant_id
 
