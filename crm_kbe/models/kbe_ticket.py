@@ -44,7 +44,7 @@ class KbeTicket(models.Model):
     name = fields.Char("Subject", required=True, tracking=True, index="trigram")
     description = fields.Html()
     active = fields.Boolean(default=True)
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
@@ -64,7 +64,7 @@ class KbeTicket(models.Model):
     is_complaint = fields.Boolean(related="type_id.is_complaint", store=True)
     priority = fields.Selection(TICKET_PRIORITIES, default="1", required=True, tracking=True, index=True)
     channel = fields.Selection(TICKET_CHANNELS, default="phone", required=True)
-    tag_ids = fields.Many2many("kbe.ticket.tag", string="Tags")
+    tag_ids = fields.Many2many("kbe.ticket.tag", string="Tags", groups="base.group_user")
     product_id = fields.Many2one("product.product", check_company=True)
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -102,19 +102,25 @@ class KbeTicket(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     date_open = fields.Datetime("Opened On", default=fields.Datetime.now, readonly=True, copy=False, index=True)
-    date_assigned = fields.Datetime("Assigned On", readonly=True, copy=False)
-    date_first_response = fields.Datetime("First Response On", readonly=True, copy=False)
+    date_assigned = fields.Datetime("Assigned On", readonly=True, copy=False, groups="base.group_user")
+    date_first_response = fields.Datetime("First Response On", readonly=True, copy=False, groups="base.group_user")
     date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
-    resolution = fields.Html("Resolution Notes", copy=False)
-    root_cause = fields.Selection(ROOT_CAUSES, copy=False, tracking=True)
+    resolution = fields.Html("Resolution Notes", copy=False, groups="base.group_user")
+    root_cause = fields.Selection(ROOT_CAUSES, copy=False, tracking=True, groups="base.group_user")
     # SLA
-    sla_ids = fields.One2many("kbe.ticket.sla", "ticket_id", "SLAs", copy=False)
-    sla_status = fields.Selection(SLA_STATUS, "SLA Status", compute="_compute_sla", store=True, index=True)
-    sla_response_deadline = fields.Datetime("Respond Before", compute="_compute_sla", store=True)
-    sla_resolution_deadline = fields.Datetime("Resolve Before", compute="_compute_sla", store=True)
+    sla_ids = fields.One2many("kbe.ticket.sla", "ticket_id", "SLAs", copy=False, groups="base.group_user")
+    sla_status = fields.Selection(
+        SLA_STATUS, "SLA Status", compute="_compute_sla", store=True, index=True, groups="base.group_user"
+    )
+    sla_response_deadline = fields.Datetime(
+        "Respond Before", compute="_compute_sla", store=True, groups="base.group_user"
+    )
+    sla_resolution_deadline = fields.Datetime(
+        "Resolve Before", compute="_compute_sla", store=True, groups="base.group_user"
+    )
     # links
-    service_order_ids = fields.One2many("kbe.service.order", "ticket_id", "Service Orders")
-    service_order_count = fields.Integer(compute="_compute_service_order_count")
+    service_order_ids = fields.One2many("kbe.service.order", "ticket_id", "Service Orders", groups="base.group_user")
+    service_order_count = fields.Integer(compute="_compute_service_order_count", groups="base.group_user")
     article_ids = fields.Many2many(
         "kbe.knowledge.article",
         "kbe_ticket_article_rel",
@@ -122,11 +128,17 @@ class KbeTicket(models.Model):
         "article_id",
         string="Solved by Articles",
         copy=False,
+        groups="base.group_user",
     )
     suggested_article_ids = fields.Many2many(
-        "kbe.knowledge.article", string="Suggested Articles", compute="_compute_suggested_article_ids"
+        "kbe.knowledge.article",
+        string="Suggested Articles",
+        compute="_compute_suggested_article_ids",
+        groups="base.group_user",
     )
-    lead_id = fields.Many2one("crm.lead", "Upsell Opportunity", copy=False, index="btree_not_null")
+    lead_id = fields.Many2one(
+        "crm.lead", "Upsell Opportunity", copy=False, index="btree_not_null", groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------ defaults, computes
 

@@ -44,6 +44,20 @@ class TestTicket(KbeServiceCommon):
         self.assertFalse(ticket.date_closed)
         self.assertEqual(ticket.stage_id, self.stage_new)
 
+    def test_demo_tells_the_kbe_service_story(self):
+        demo = self.env["kbe.ticket"].search([("number", "!=", False), ("team_id.name", "!=", False)])
+        types = self.type_complaint | self.type_request | self.type_question
+        types |= self.env.ref("crm_kbe.kbe_ticket_type_field_service")
+        self.assertLessEqual(types, demo.type_id, "demo tickets of each type")
+        late = self.env.ref("crm_kbe.kbe_ticket_late_delivery_demo")
+        self.assertTrue(late.is_complaint)
+        self.assertEqual(late.commercial_partner_id, self.kita)
+        self.assertTrue(late.sla_ids, "the late delivery complaint runs against SLAs")
+        warmer = self.env.ref("crm_kbe.kbe_ticket_warmer_demo")
+        self.assertTrue(warmer.service_order_ids.task_ids)
+        self.assertTrue(self.env.ref("crm_kbe.kbe_service_team_catering_demo").alias_name)
+        self.assertTrue(self.env["kbe.knowledge.article"].search_count([("is_published", "=", True)]) >= 2)
+
     def test_numbers_are_unique_and_subject_required(self):
         first, second = self._ticket(), self._ticket()
         self.assertNotEqual(first.number, second.number)
@@ -138,6 +152,11 @@ class TestTicket(KbeServiceCommon):
             sari_ticket.with_user(self.portal_kita).read(["name"])
         with self.assertRaises(AccessError):
             kita_ticket.with_user(self.portal_kita).write({"priority": "3"})
+        # internal fields stay internal, even over RPC
+        for field in ("root_cause", "resolution", "sla_status", "sla_ids", "lead_id", "tag_ids", "article_ids"):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                kita_ticket.with_user(self.portal_kita).read([field])
+        self.assertEqual(kita_ticket.with_user(self.portal_kita).read(["name"])[0]["name"], "Late delivery")
         # public methods check access before doing anything
         with self.assertRaises(AccessError):
             kita_ticket.with_user(self.portal_kita).action_close()
