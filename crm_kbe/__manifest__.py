@@ -28,6 +28,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/kbe_portal_templates.xml",
+        "views/res_config_settings_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [

@@ -97,11 +97,9 @@ class KbeServicePortal(CustomerPortal):
         if errors:
             return request.render("crm_kbe.portal_ticket_new", self._kbe_ticket_form_values(post, errors))
         user = request.env.user
-        team = (
-            request.env["kbe.service.team"]
-            # sudo: portal customers cannot read teams; the first team of the company takes portal tickets
-            .sudo()
-            .search([("company_id", "=", user.company_id.id)], limit=1)
+        # sudo: portal customers cannot read teams; the company's portal team (or its first team) takes them
+        team = user.company_id.sudo().kbe_portal_team_id or (
+            request.env["kbe.service.team"].sudo().search([("company_id", "=", user.company_id.id)], limit=1)
         )
         values.update(
             {

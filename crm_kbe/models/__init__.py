@@ -12,5 +12,7 @@ from . import (
     kbe_ticket_stage,
     kbe_ticket_tag,
     kbe_ticket_type,
+    res_company,
+    res_config_settings,
     res_partner,
 )

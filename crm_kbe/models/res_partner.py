@@ -63,4 +63,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_kbe.kbe_ticket_action")
         action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id, "search_default_filter_open": 1}
+        if self.env.context.get("search_default_filter_complaint"):
+            # the "Complaints" smart button opens the complaints, closed ones included
+            action["context"] = {"default_partner_id": self.id, "search_default_filter_complaint": 1}
         return action

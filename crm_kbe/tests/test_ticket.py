@@ -234,3 +234,11 @@ class TestTicket(KbeServiceCommon):
         self.assertEqual(self.yeyen.with_user(self.user_salesman).kbe_complaint_count, 2)
         action = self.kita.with_user(self.user_service_agent).action_kbe_open_tickets()
         self.assertEqual(self.env["kbe.ticket"].with_user(self.user_service_agent).search_count(action["domain"]), 3)
+        self.assertEqual(action["context"].get("search_default_filter_open"), 1)
+        complaints = (
+            self.kita.with_user(self.user_service_agent)
+            .with_context(search_default_filter_complaint=1)
+            .action_kbe_open_tickets()
+        )
+        self.assertEqual(complaints["context"].get("search_default_filter_complaint"), 1)
+        self.assertNotIn("search_default_filter_open", complaints["context"])

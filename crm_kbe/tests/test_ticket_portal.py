@@ -90,6 +90,15 @@ class TestTicketPortal(KbeServiceCommon, HttpCase):
         self.assertTrue(response.url.endswith(f"/my/tickets/{ticket.id}"))
         self.assertIn("Sambal terlalu pedas", self.url_open("/my/tickets").text)
 
+    def test_portal_tickets_go_to_the_team_set_in_settings(self):
+        settings = self.env["res.config.settings"].create({"kbe_portal_team_id": self.team_other.id})
+        settings.execute()
+        self.assertEqual(self.company.kbe_portal_team_id, self.team_other)
+        self.authenticate("kbe_portal_kita", "kbe_portal_kita")
+        self._post_new({"subject": "Untuk tim lain", "description": "Tolong dicek"})
+        ticket = self.env["kbe.ticket"].search([("name", "=", "Untuk tim lain")])
+        self.assertEqual(ticket.team_id, self.team_other)
+
     def test_form_refuses_empty_or_oversized_input(self):
         self.authenticate("kbe_portal_kita", "kbe_portal_kita")
         count = self.env["kbe.ticket"].search_count([])

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    kbe_portal_team_id = fields.Many2one(
+        related="company_id.kbe_portal_team_id", readonly=False, string="Portal Service Team"
+    )
