@@ -459,10 +459,13 @@ class KbeTicket(models.Model):
 
     def _kbe_auto_assign(self):
         todo = self.filtered(lambda t: t.team_id and not t.user_id and not t.is_closed)
+        by_user = {}
         for team, tickets in todo.grouped("team_id").items():
             for ticket, user in zip(tickets, team._kbe_pick_assignees(len(tickets)), strict=True):
                 if user:
-                    ticket.write({"user_id": user.id})
+                    by_user[user] = by_user.get(user, self.browse()) | ticket
+        for user, tickets in by_user.items():
+            tickets.write({"user_id": user.id})
 
     def _kbe_reopen(self):
         closed = self.filtered("is_closed")
