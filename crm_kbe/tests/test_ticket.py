@@ -64,6 +64,22 @@ class TestTicket(KbeServiceCommon):
         with self.assertRaisesRegex(UserError, "subject"):
             self._ticket(name="   ")
 
+    def test_manager_sets_up_a_team_with_an_alias(self):
+        with Form(self.env["kbe.service.team"].with_user(self.user_service_manager)) as form:
+            form.name = "Keluhan Katering"
+            form.assignment_method = "round_robin"
+            form.resource_calendar_id = self.calendar
+            form.alias_name = "keluhan-katering"
+            form.member_ids.add(self.user_service_agent)
+        team = form.record.sudo()  # ir.model is for administrators to read
+        self.assertEqual(team.alias_id.alias_model_id.model, "kbe.ticket")
+        self.assertEqual(team.alias_id.alias_parent_thread_id, team.id)
+        self.assertIn(f"'team_id': {team.id}", team.alias_id.alias_defaults)
+        self.assertEqual(team.action_open_tickets()["domain"], [("team_id", "=", team.id)])
+        # the overview counts open and unassigned tickets
+        self._ticket(team_id=team.id)
+        self.assertEqual((team.open_ticket_count, team.unassigned_ticket_count), (1, 0))
+
     def test_team_specific_stage_shows_only_in_that_team(self):
         stage = self.env["kbe.ticket.stage"].create(
             {"name": "Waiting for driver", "sequence": 0, "team_ids": [(6, 0, self.team.ids)]}
