@@ -203,6 +203,42 @@ class TestTicket(KbeServiceCommon):
         with self.assertRaises(UserError):
             self.env["kbe.ticket"].create({"name": "Mixed", "team_id": team_sby.id, "company_id": self.company.id})
 
+    def test_multi_company_rules_cover_orders_articles_and_policies(self):
+        other_company = self.env["res.company"].create({"name": "KBE Bandung"})
+        team_bdg = self.env["kbe.service.team"].create({"name": "Bandung care", "company_id": other_company.id})
+        policy = self.env["kbe.sla.policy"].create({"name": "BDG", "team_id": team_bdg.id, "resolution_hours": 8})
+        order = self.env["kbe.service.order"].create({"name": "Bandung visit", "company_id": other_company.id})
+        article = self.env["kbe.knowledge.article"].create({"name": "Bandung only", "company_id": other_company.id})
+        shared = self.env["kbe.knowledge.article"].create({"name": "For every company"})
+        manager = self.user_service_manager.with_context(allowed_company_ids=[self.company.id])
+        self.assertFalse(self.env["kbe.sla.policy"].with_user(manager).search([("id", "=", policy.id)]))
+        self.assertFalse(self.env["kbe.service.order"].with_user(manager).search([("id", "=", order.id)]))
+        self.assertEqual(
+            self.env["kbe.knowledge.article"].with_user(manager).search([("id", "in", (article | shared).ids)]),
+            shared,
+        )
+
+    def test_agents_cannot_configure_the_service_desk(self):
+        agent = self.user_service_agent
+        with self.assertRaises(AccessError):
+            self.env["kbe.sla.policy"].with_user(agent).create(
+                {"name": "Mine", "team_id": self.team.id, "resolution_hours": 1}
+            )
+        with self.assertRaises(AccessError):
+            self.env["kbe.ticket.stage"].with_user(agent).create({"name": "Agent stage"})
+        with self.assertRaises(AccessError):
+            self.env["kbe.ticket.type"].with_user(agent).create({"name": "Agent type"})
+        with self.assertRaises(AccessError):
+            self.env["kbe.service.team"].with_user(agent).create({"name": "Agent team"})
+        with self.assertRaises(AccessError):
+            self.env.ref("crm_kbe.kbe_knowledge_article_halal_demo").with_user(agent).unlink()
+        # but they write articles and tag tickets
+        article = self.env["kbe.knowledge.article"].with_user(agent).create({"name": "Tip from the desk"})
+        self.assertTrue(article)
+        self.assertTrue(self.env["kbe.ticket.tag"].with_user(agent).create({"name": "Agent tag"}))
+        # a service manager configures
+        self.assertTrue(self.env["kbe.ticket.stage"].with_user(self.user_service_manager).create({"name": "Mgr"}))
+
     def test_service_agent_reaches_the_service_menu(self):
         menus = self.env["ir.ui.menu"].with_user(self.user_service_agent).load_menus(debug=False)
         visible = {menu.get("xmlid") for menu in menus.values() if isinstance(menu, dict)}
