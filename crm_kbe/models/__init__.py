@@ -1,1 +1,21 @@
-from . import account_move, crm_lead, crm_team, res_company, res_config_settings, res_partner, sale_order
+from . import (
+    account_move,
+    crm_lead,
+    crm_team,
+    kbe_knowledge_article,
+    kbe_knowledge_category,
+    kbe_service_order,
+    kbe_service_order_line,
+    kbe_service_order_task,
+    kbe_service_team,
+    kbe_sla_policy,
+    kbe_ticket,
+    kbe_ticket_sla,
+    kbe_ticket_stage,
+    kbe_ticket_tag,
+    kbe_ticket_type,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+)

@@ -262,7 +262,7 @@ class CrmLead(models.Model):
         domain = expression.AND(
             [
                 expression.OR(domains),
-                [("id", "!=", self.id), ("probability", "<", 100)],
+                [("id", "!=", self._origin.id), ("probability", "<", 100)],
                 ["|", ("active", "=", True), ("type", "=", "opportunity")],
             ]
         )
@@ -409,3 +409,15 @@ class CrmLead(models.Model):
                 self._message_subscribe(partner_ids=follower.partner_id.ids, subtype_ids=follower.subtype_ids.ids)
                 existing.add(follower.partner_id.id)
         return result
+
+    # --- service and support ---
+    kbe_ticket_id = fields.Many2one("kbe.ticket", "Service Ticket", index="btree_not_null", copy=False)
+
+    def action_kbe_open_ticket(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kbe.ticket",
+            "res_id": self.kbe_ticket_id.id,
+            "views": [(False, "form")],
+        }

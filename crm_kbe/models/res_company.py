@@ -18,3 +18,11 @@ class ResCompany(models.Model):
         help="When an opportunity becomes Won because of its sales orders. The KBE process marks it "
         "won as soon as a quotation is created.",
     )
+
+    # --- service and support ---
+    kbe_portal_team_id = fields.Many2one(
+        "kbe.service.team",
+        "Portal Service Team",
+        check_company=True,
+        help="Team receiving the tickets customers open on the portal. Empty: the company's first team.",
+    )

@@ -5,3 +5,8 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     kbe_won_trigger = fields.Selection(related="company_id.kbe_won_trigger", readonly=False)
+
+    # --- service and support ---
+    kbe_portal_team_id = fields.Many2one(
+        related="company_id.kbe_portal_team_id", readonly=False, string="Portal Service Team"
+    )

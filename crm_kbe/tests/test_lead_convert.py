@@ -17,7 +17,9 @@ class TestLeadConvert(KbeSalesCommon):
         )
 
     def test_button_opens_kbe_wizard_with_odoo_defaults(self):
-        lead = self._lead(partner_name="PT. Baru Jaya", contact_name="Rudi", email_from="rudi@barujaya.example.com")
+        lead = self._lead(
+            partner_name="PT. Baru Jaya", contact_name="Rudianto Wibisono", email_from="rw@barujaya.example.com"
+        )
         wizard = self._wizard(lead)
         self.assertEqual(wizard.name, "convert")
         self.assertEqual(wizard.customer_action, "create", "no matching customer: propose to create one")

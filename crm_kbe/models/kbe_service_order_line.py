@@ -1,0 +1,23 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class KbeServiceOrderLine(models.Model):
+    _name = "kbe.service.order.line"
+    _description = "Part Used on a Service Order"
+    _order = "order_id, sequence, id"
+    _check_company_auto = True
+
+    order_id = fields.Many2one("kbe.service.order", "Service Order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one(
+        "product.product", "Part", required=True, check_company=True, domain="[('sale_ok', '=', True)]"
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        if any(line.quantity <= 0 for line in self):
+            raise ValidationError(self.env._("A part's quantity must be positive."))

@@ -1,0 +1,580 @@
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL, html2plaintext, is_html_empty
+
+TICKET_PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+TICKET_CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+    ("web", "Web form"),
+    ("walk_in", "Walk-in"),
+]
+ROOT_CAUSES = [
+    ("product", "Product defect"),
+    ("delivery", "Delivery or logistics"),
+    ("quality", "Food quality"),
+    ("service", "Service or staff"),
+    ("billing", "Billing"),
+    ("usage", "Usage question"),
+    ("customer", "Solved by the customer"),
+    ("other", "Other"),
+]
+SLA_STATUS = [("on_time", "On time"), ("at_risk", "At risk"), ("failed", "Failed")]
+WORD_RE = re.compile(r"\w{4,}", re.UNICODE)
+
+
+class KbeTicket(models.Model):
+    _name = "kbe.ticket"
+    _description = "Service Ticket"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _order = "priority desc, id desc"
+    _rec_names_search = ["name", "number", "partner_id.name"]
+    _primary_email = "partner_email"
+    _mail_post_access = "read"
+    _check_company_auto = True
+
+    # identity
+    number = fields.Char("Reference", readonly=True, copy=False, index=True, default="/")
+    name = fields.Char("Subject", required=True, tracking=True, index="trigram")
+    description = fields.Html()
+    active = fields.Boolean(default=True)
+    color = fields.Integer(groups="base.group_user")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    # customer
+    partner_id = fields.Many2one("res.partner", "Customer", tracking=True, index=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", string="Customer Company", store=True, index=True
+    )
+    partner_email = fields.Char(
+        "Customer E-mail", compute="_compute_partner_email", store=True, readonly=False, precompute=True
+    )
+    partner_phone = fields.Char(related="partner_id.phone", string="Customer Phone")
+    # classification
+    type_id = fields.Many2one(
+        "kbe.ticket.type", tracking=True, index=True, default=lambda self: self._default_type_id()
+    )
+    is_complaint = fields.Boolean(related="type_id.is_complaint", store=True)
+    priority = fields.Selection(TICKET_PRIORITIES, default="1", required=True, tracking=True, index=True)
+    channel = fields.Selection(TICKET_CHANNELS, default="phone", required=True)
+    tag_ids = fields.Many2many("kbe.ticket.tag", string="Tags", groups="base.group_user")
+    product_id = fields.Many2one("product.product", check_company=True)
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        "Sales Order",
+        check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        check_company=True,
+        domain="[('move_type', 'in', ('out_invoice', 'out_refund')),"
+        " ('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    # handling
+    team_id = fields.Many2one("kbe.service.team", "Service Team", tracking=True, index=True, check_company=True)
+    user_id = fields.Many2one(
+        "res.users",
+        "Assigned to",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    stage_id = fields.Many2one(
+        "kbe.ticket.stage",
+        compute="_compute_stage_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        domain="['|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    date_open = fields.Datetime("Opened On", default=fields.Datetime.now, readonly=True, copy=False, index=True)
+    date_assigned = fields.Datetime("Assigned On", readonly=True, copy=False, groups="base.group_user")
+    date_first_response = fields.Datetime("First Response On", readonly=True, copy=False, groups="base.group_user")
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
+    resolution = fields.Html("Resolution Notes", copy=False, groups="base.group_user")
+    root_cause = fields.Selection(ROOT_CAUSES, copy=False, tracking=True, groups="base.group_user")
+    # SLA
+    sla_ids = fields.One2many("kbe.ticket.sla", "ticket_id", "SLAs", copy=False, groups="base.group_user")
+    sla_status = fields.Selection(
+        SLA_STATUS, "SLA Status", compute="_compute_sla", store=True, index=True, groups="base.group_user"
+    )
+    sla_response_deadline = fields.Datetime(
+        "Respond Before", compute="_compute_sla", store=True, groups="base.group_user"
+    )
+    sla_resolution_deadline = fields.Datetime(
+        "Resolve Before", compute="_compute_sla", store=True, groups="base.group_user"
+    )
+    # links
+    service_order_ids = fields.One2many("kbe.service.order", "ticket_id", "Service Orders", groups="base.group_user")
+    service_order_count = fields.Integer(compute="_compute_service_order_count", groups="base.group_user")
+    article_ids = fields.Many2many(
+        "kbe.knowledge.article",
+        "kbe_ticket_article_rel",
+        "ticket_id",
+        "article_id",
+        string="Solved by Articles",
+        copy=False,
+        groups="base.group_user",
+    )
+    suggested_article_ids = fields.Many2many(
+        "kbe.knowledge.article",
+        string="Suggested Articles",
+        compute="_compute_suggested_article_ids",
+        groups="base.group_user",
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", "Upsell Opportunity", copy=False, index="btree_not_null", groups="base.group_user"
+    )
+
+    # ------------------------------------------------------------------ defaults, computes
+
+    @api.model
+    def _default_type_id(self):
+        return self.env["kbe.ticket.type"].search([], limit=1).id
+
+    @api.depends("partner_id")
+    def _compute_partner_email(self):
+        for ticket in self:
+            if ticket.partner_id.email:
+                ticket.partner_email = ticket.partner_id.email
+
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        Team = self.env["kbe.service.team"]
+        stages_by_team = {}
+        for ticket in self:
+            if ticket.is_closed and ticket.stage_id:
+                continue
+            stages = stages_by_team.get(ticket.team_id.id)
+            if stages is None:
+                stages = stages_by_team[ticket.team_id.id] = Team._kbe_stages_for_teams(ticket.team_id).filtered(
+                    lambda stage: not stage.is_closed
+                )
+            if not ticket.stage_id or ticket.stage_id not in stages:
+                ticket.stage_id = stages[:1]
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        team_id = self.env.context.get("default_team_id")
+        teams = self.env["kbe.service.team"].browse(team_id) if team_id else self.env["kbe.service.team"]
+        return stages | self.env["kbe.service.team"]._kbe_stages_for_teams(teams)
+
+    @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.kind", "sla_ids.reached_date")
+    def _compute_sla(self):
+        for ticket in self:
+            statuses = set(ticket.sla_ids.mapped("status"))
+            if not statuses:
+                ticket.sla_status = False
+            elif "failed" in statuses:
+                ticket.sla_status = "failed"
+            elif "at_risk" in statuses:
+                ticket.sla_status = "at_risk"
+            else:
+                ticket.sla_status = "on_time"
+            for kind in ("response", "resolution"):
+                # unreached targets, failed ones included: the cron's status change keeps deadlines right
+                open_lines = ticket.sla_ids.filtered(lambda sla, kind=kind: sla.kind == kind and not sla.reached_date)
+                ticket[f"sla_{kind}_deadline"] = min(open_lines.mapped("deadline"), default=False)
+
+    def _compute_service_order_count(self):
+        groups = self.env["kbe.service.order"]._read_group([("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"])
+        counts = {ticket.id: count for ticket, count in groups}
+        for ticket in self:
+            ticket.service_order_count = counts.get(ticket.id, 0)
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+        return res
+
+    @api.depends("name", "type_id", "product_id")
+    def _compute_suggested_article_ids(self):
+        """Articles for the ticket's type, product or subject words: one search for the whole batch."""
+        Article = self.env["kbe.knowledge.article"]
+        words_by_ticket = {ticket.id: {w.lower() for w in WORD_RE.findall(ticket.name or "")} for ticket in self}
+        all_words = set().union(*words_by_ticket.values()) if words_by_ticket else set()
+        domains = []
+        if self.type_id:
+            domains.append([("ticket_type_ids", "in", self.type_id.ids)])
+        if self.product_id:
+            domains.append([("product_ids", "in", self.product_id.product_tmpl_id.ids)])
+        domains += [[("name", "ilike", word)] for word in sorted(all_words)]
+        domains += [[("keywords", "ilike", word)] for word in sorted(all_words)]
+        candidates = Article.search(expression.OR(domains), limit=200) if domains else Article
+        for ticket in self:
+            words = words_by_ticket[ticket.id]
+            scored = []
+            for article in candidates:
+                score = 0
+                if ticket.type_id and ticket.type_id in article.ticket_type_ids:
+                    score += 3
+                if ticket.product_id and ticket.product_id.product_tmpl_id in article.product_ids:
+                    score += 3
+                text = f"{article.name} {article.keywords or ''}".lower()
+                score += sum(1 for word in words if word in text)
+                if score and article not in ticket.article_ids:
+                    scored.append((-score, article.id))
+            ticket.suggested_article_ids = [article_id for __, article_id in sorted(scored)[:5]]
+
+    # ------------------------------------------------------------------ constraints, CRUD
+
+    @api.constrains("name")
+    def _check_name(self):
+        for ticket in self:
+            if not (ticket.name or "").strip():
+                raise UserError(self.env._("A ticket needs a subject."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("number", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code("kbe.ticket") or self.env._(
+                    "New"
+                )
+            if vals.get("user_id"):
+                vals["date_assigned"] = now
+        tickets = super().create(vals_list)
+        tickets._kbe_auto_assign()
+        tickets._kbe_sla_apply()
+        for ticket in tickets.filtered("partner_id"):
+            if ticket.partner_id not in ticket.message_partner_ids:
+                ticket.message_subscribe(ticket.partner_id.ids)
+        return tickets
+
+    def write(self, vals):
+        if vals.get("user_id"):
+            vals["date_assigned"] = fields.Datetime.now()
+        closing = reopening = self.browse()
+        if "stage_id" in vals:
+            stage = self.env["kbe.ticket.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                closing = self.filtered(lambda t: not t.is_closed)
+                missing = closing.filtered(lambda t: not (vals.get("root_cause") or t.root_cause))
+                if missing:
+                    raise UserError(
+                        self.env._(
+                            "Set a root cause before closing %(tickets)s.",
+                            tickets=", ".join(missing.mapped("number")),
+                        )
+                    )
+                vals["date_closed"] = fields.Datetime.now()
+            else:
+                reopening = self.filtered("is_closed")
+                if reopening:
+                    vals["date_closed"] = False
+        res = super().write(vals)
+        if closing:
+            # sudo: SLA lines are measured by the system, never edited by hand, whoever closes
+            closing.sla_ids.sudo().filtered(lambda sla: sla.status in ("ongoing", "at_risk"))._kbe_reach()
+            closing.filtered(lambda t: not t.date_first_response).date_first_response = fields.Datetime.now()
+            closing._kbe_send_rating_request()
+        if {"team_id", "priority", "type_id", "partner_id"} & set(vals):
+            self._kbe_sla_apply()
+        return res
+
+    # ------------------------------------------------------------------ mail gateway
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An e-mail to a team's alias: a ticket for the sender, created as a contact if unknown."""
+        values = dict(custom_values or {})
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and msg_dict.get("email_from"):
+            partner = self.env["res.partner"].find_or_create(msg_dict["email_from"])
+            msg_dict["author_id"] = partner.id
+        values.setdefault("name", (msg_dict.get("subject") or "").strip() or self.env._("No subject"))
+        values.setdefault("channel", "email")
+        values.setdefault("partner_id", partner.id)
+        if msg_dict.get("body") and not is_html_empty(msg_dict["body"]):
+            values.setdefault("description", msg_dict["body"])
+        ticket = super().message_new(msg_dict, custom_values=values)
+        cc_partners = self.env["mail.thread"]._mail_find_partner_from_emails(
+            ticket._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).keys(), records=ticket, force_create=False
+        )
+        ticket.message_subscribe([p.id for p in cc_partners if p])
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's reply threads into the ticket; on a closed ticket it reopens it."""
+        partners = self.env["mail.thread"]._mail_find_partner_from_emails(
+            self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).keys(), records=self, force_create=False
+        )
+        self.message_subscribe([p.id for p in partners if p])
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if author and author.commercial_partner_id in self.commercial_partner_id:
+            self.filtered("is_closed")._kbe_reopen()
+        return res
+
+    def _message_post_after_hook(self, message, msg_vals):
+        # an employee's public reply is the first response the SLA counts
+        if (
+            message.message_type == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and message.author_id.user_ids
+            and not message.author_id.user_ids[:1].share
+        ):
+            pending = self.filtered(lambda t: not t.date_first_response)
+            if pending:
+                # sudo: any employee who may post may stamp the first response and its SLA
+                pending.sudo().date_first_response = message.date
+                pending.sla_ids.sudo().filtered(
+                    lambda sla: sla.kind == "response" and sla.status in ("ongoing", "at_risk")
+                )._kbe_reach(message.date)
+        return super()._message_post_after_hook(message, msg_vals)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id and self.partner_id not in self.message_partner_ids:
+            self._message_add_suggested_recipient(recipients, partner=self.partner_id, reason=self.env._("Customer"))
+        return recipients
+
+    def _rating_get_parent_field_name(self):
+        return "team_id"
+
+    # ------------------------------------------------------------------ actions
+
+    def action_take(self):
+        """Assign the tickets to me."""
+        self.check_access("write")
+        self.write({"user_id": self.env.uid})
+        return True
+
+    def action_close(self):
+        self.check_access("write")
+        for team, tickets in self.filtered(lambda t: not t.is_closed).grouped("team_id").items():
+            stage = self.env["kbe.service.team"]._kbe_stages_for_teams(team).filtered("is_closed")[:1]
+            if not stage:
+                raise UserError(self.env._("No closing stage is configured for this team."))
+            tickets.write({"stage_id": stage.id})
+        return True
+
+    def action_reopen(self):
+        self.check_access("write")
+        self._kbe_reopen()
+        return True
+
+    def action_link_article(self, article_id):
+        """Record that an article solved these tickets."""
+        self.check_access("write")
+        article = self.env["kbe.knowledge.article"].browse(article_id).exists()
+        if not article:
+            raise UserError(self.env._("This article does not exist any more."))
+        article.check_access("read")
+        for ticket in self.filtered(lambda t, a=article: a not in t.article_ids):
+            ticket.article_ids = [fields.Command.link(article.id)]
+            ticket.message_post(
+                body=Markup("%s <b>%s</b>") % (self.env._("Solved with the article"), article.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_create_service_order(self):
+        self.ensure_one()
+        self.check_access("write")
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_kbe.kbe_service_order_action")
+        action.update(
+            {
+                "views": [(False, "form")],
+                "view_mode": "form",
+                "context": {
+                    "default_ticket_id": self.id,
+                    "default_name": self.name,
+                    "default_user_id": self.user_id.id or self.env.uid,
+                },
+            }
+        )
+        return action
+
+    def action_open_service_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_kbe.kbe_service_order_action")
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id, "default_name": self.name}
+        return action
+
+    def action_open_ratings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("rating.rating_rating_action")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id), ("consumed", "=", True)]
+        action["context"] = {}
+        return action
+
+    def action_create_opportunity(self):
+        """Turn the ticket into an upsell opportunity for sales, linked both ways."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.lead_id:
+            raise UserError(self.env._("This ticket already has an upsell opportunity."))
+        if not self.partner_id:
+            raise UserError(self.env._("Set the customer before creating an opportunity."))
+        # sudo: service agents hand the opportunity to sales without being salesmen themselves
+        lead = (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Upsell: %(subject)s", subject=self.name),
+                    "type": "opportunity",
+                    "partner_id": self.partner_id.id,
+                    "user_id": self.commercial_partner_id.user_id.id or False,
+                    "company_id": self.company_id.id,
+                    "description": self.description,
+                    "kbe_ticket_id": self.id,
+                }
+            )
+        )
+        self.lead_id = lead
+        self.message_post(
+            body=Markup("%s <b>%s</b>") % (self.env._("Upsell opportunity created:"), lead.name),
+            subtype_xmlid="mail.mt_note",
+        )
+        if not self.env["crm.lead"].has_access("read"):
+            return True
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.lead",
+            "res_id": lead.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------ helpers
+
+    def _kbe_auto_assign(self):
+        todo = self.filtered(lambda t: t.team_id and not t.user_id and not t.is_closed)
+        by_user = {}
+        for team, tickets in todo.grouped("team_id").items():
+            for ticket, user in zip(tickets, team._kbe_pick_assignees(len(tickets)), strict=True):
+                if user:
+                    by_user[user] = by_user.get(user, self.browse()) | ticket
+        for user, tickets in by_user.items():
+            tickets.write({"user_id": user.id})
+
+    def _kbe_reopen(self):
+        closed = self.filtered("is_closed")
+        for team, tickets in closed.grouped("team_id").items():
+            stage = self.env["kbe.service.team"]._kbe_stages_for_teams(team).filtered(lambda s: not s.is_closed)[:1]
+            tickets.write({"stage_id": stage.id})
+
+    def _kbe_close_by_customer(self, partner):
+        """The customer closes the ticket from the portal (the caller checked their access)."""
+        for ticket in self.filtered(lambda t: not t.is_closed):
+            ticket.message_post(
+                body=self.env._("Closed by the customer."),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket.write({"root_cause": ticket.root_cause or "customer"})
+            ticket.action_close()
+
+    def _kbe_reopen_by_customer(self, partner):
+        """The customer reopens the ticket from the portal (the caller checked their access)."""
+        for ticket in self.filtered("is_closed"):
+            ticket.message_post(
+                body=self.env._("Reopened by the customer."),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            ticket._kbe_reopen()
+
+    def _kbe_send_rating_request(self):
+        for ticket in self.filtered(lambda t: t.partner_id and t.stage_id.rating_template_id):
+            # sudo: the rating request is sent on behalf of the company, whoever closes the ticket
+            ticket.sudo().rating_send_request(ticket.stage_id.rating_template_id, force_send=False)
+
+    def _kbe_sla_apply(self):
+        """Create the SLA targets that apply to these tickets; targets no longer applying or whose
+        policy changed are redone, unless they are already reached or failed (history stays)."""
+        SlaLine = self.env["kbe.ticket.sla"]
+        # sudo: SLA lines follow the policies of the team, whoever edits the ticket
+        policies = self.env["kbe.sla.policy"].sudo().search([("team_id", "in", self.team_id.ids)])
+        now = fields.Datetime.now()
+        to_create, to_unlink = [], SlaLine
+        for ticket in self:
+            open_lines = ticket.sla_ids.filtered(lambda sla: sla.status in ("ongoing", "at_risk"))
+            done_keys = {(sla.policy_id.id, sla.kind) for sla in ticket.sla_ids if sla.status in ("reached", "failed")}
+            wanted = (
+                policies.filtered(lambda p, t=ticket: p.team_id == t.team_id and p._matches(t))
+                if not ticket.is_closed
+                else policies.browse()
+            )
+            start = ticket.date_open or now
+            calendar = ticket.team_id.resource_calendar_id
+            wanted_keys = set()
+            for policy in wanted:
+                for kind, hours in (("response", policy.response_hours), ("resolution", policy.resolution_hours)):
+                    if hours <= 0 or (policy.id, kind) in done_keys:
+                        continue
+                    if kind == "response" and ticket.date_first_response:
+                        continue
+                    wanted_keys.add((policy.id, kind))
+                    current = open_lines.filtered(lambda sla, p=policy, k=kind: sla.policy_id == p and sla.kind == k)
+                    if current and current[0].target_hours == hours and current[0].name == policy.name:
+                        continue
+                    to_unlink |= current
+                    at_risk, deadline = SlaLine._kbe_dates(calendar, start, hours)
+                    to_create.append(
+                        {
+                            "ticket_id": ticket.id,
+                            "policy_id": policy.id,
+                            "name": policy.name,
+                            "kind": kind,
+                            "target_hours": hours,
+                            "date_start": start,
+                            "date_at_risk": at_risk,
+                            "deadline": deadline,
+                            "status": SlaLine._kbe_status(deadline, at_risk, False, now),
+                        }
+                    )
+            to_unlink |= open_lines.filtered(lambda sla, keys=wanted_keys: (sla.policy_id.id, sla.kind) not in keys)
+        if to_unlink:
+            to_unlink.sudo().unlink()
+        if to_create:
+            SlaLine.sudo().create(to_create)
+
+    @api.model
+    def _kbe_update_sla_status_sql(self, ticket_ids):
+        """Recompute the stored SLA summary of these tickets in one query (used by the SLA cron)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE kbe_ticket t
+                   SET sla_status = agg.status
+                  FROM (
+                        SELECT ticket_id,
+                               CASE WHEN bool_or(status = 'failed') THEN 'failed'
+                                    WHEN bool_or(status = 'at_risk') THEN 'at_risk'
+                                    ELSE 'on_time' END AS status
+                          FROM kbe_ticket_sla
+                         WHERE ticket_id = ANY(%(ids)s)
+                      GROUP BY ticket_id
+                       ) agg
+                 WHERE t.id = agg.ticket_id
+                """,
+                ids=list(ticket_ids),
+            )
+        )
+        self.invalidate_model(["sla_status"])
+
+    def _kbe_portal_description(self):
+        """Plain text of the description, for the portal list."""
+        return html2plaintext(self.description or "")
