@@ -13,7 +13,7 @@ The query counts must stay constant with volume. Tickets are inserted with SQL (
 through the ORM would take far longer than what is measured); everything is rolled back at the end
 unless ``--keep`` is given. Run by hand, not in the test command:
 
-    ~/.cache/crm_kbe/venv-py3.11/bin/python tools/bench_tickets.py -c ~/.cache/crm_kbe/odoo-test.conf -d kbe_svc
+    $PY tools/bench_tickets.py -c ~/.cache/crm_kbe/odoo-kbe_test-<hash>.conf -d kbe_test   (see README)
 """
 
 import argparse
