@@ -473,8 +473,21 @@ class KbeTicket(models.Model):
             stage = self.env["kbe.service.team"]._kbe_stages_for_teams(team).filtered(lambda s: not s.is_closed)[:1]
             tickets.write({"stage_id": stage.id})
 
+    def _kbe_check_own_ticket(self, partner):
+        """Customers close and reopen the tickets they opened, not their colleagues'."""
+        for ticket in self:
+            if ticket.partner_id != partner:
+                raise UserError(
+                    self.env._(
+                        "Only %(contact)s, who opened %(ticket)s, can close or reopen it.",
+                        contact=ticket.partner_id.name,
+                        ticket=ticket.display_name,
+                    )
+                )
+
     def _kbe_close_by_customer(self, partner):
         """The customer closes the ticket from the portal (the caller checked their access)."""
+        self._kbe_check_own_ticket(partner)
         for ticket in self.filtered(lambda t: not t.is_closed):
             ticket.message_post(
                 body=self.env._("Closed by the customer."),
@@ -487,6 +500,7 @@ class KbeTicket(models.Model):
 
     def _kbe_reopen_by_customer(self, partner):
         """The customer reopens the ticket from the portal (the caller checked their access)."""
+        self._kbe_check_own_ticket(partner)
         for ticket in self.filtered("is_closed"):
             ticket.message_post(
                 body=self.env._("Reopened by the customer."),

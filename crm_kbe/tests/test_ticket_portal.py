@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -166,6 +166,18 @@ class TestTicketPortal(KbeServiceCommon, HttpCase):
         response = self.url_open(f"/my/tickets/{self.sari_ticket.id}/close", data={"csrf_token": token})
         self.assertNotEqual(response.status_code, 200)
         self.assertFalse(self.sari_ticket.is_closed)
+
+    def test_colleague_cannot_close_a_ticket_they_did_not_open(self):
+        colleague = self.env["res.partner"].create({"name": "Budi KITA", "parent_id": self.kita.id})
+        new_test_user(self.env, login="kbe_portal_budi", groups="base.group_portal", partner_id=colleague.id)
+        self.authenticate("kbe_portal_budi", "kbe_portal_budi")
+        page = self.url_open(f"/my/tickets/{self.kita_ticket.id}").text
+        self.assertIn(self.kita_ticket.name, page, "the company's ticket is visible")
+        self.assertNotIn("o_kbe_ticket_close", page, "but only its author gets the close button")
+        token = http.Request.csrf_token(self)
+        with mute_logger("odoo.http"):
+            self.url_open(f"/my/tickets/{self.kita_ticket.id}/close", data={"csrf_token": token})
+        self.assertFalse(self.kita_ticket.is_closed)
 
     def test_published_articles_are_readable_on_the_portal(self):
         published = self.env.ref("crm_kbe.kbe_knowledge_article_late_delivery_demo")
