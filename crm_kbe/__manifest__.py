@@ -11,6 +11,8 @@
         "sale_crm",
         "sale_management",
         "account",
+        "calendar",
+        "phone_validation",
     ],
     "data": [
         "security/crm_kbe_security.xml",
@@ -20,12 +22,17 @@
         "views/crm_team_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/kbe_call_views.xml",
         "wizards/kbe_lead_convert.xml",
+        "wizards/kbe_call_log.xml",
+        "wizards/kbe_call_list.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
+        "demo/crm_lead_demo.xml",
+        "demo/kbe_call_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,12 @@
-from . import account_move, crm_lead, crm_team, res_company, res_config_settings, res_partner, sale_order
+from . import (
+    account_move,
+    calendar_event,
+    crm_lead,
+    crm_team,
+    kbe_call,
+    mail_activity,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+)
