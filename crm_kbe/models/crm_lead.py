@@ -354,7 +354,7 @@ class CrmLead(models.Model):
         """Nothing is lost in a merge: on top of Odoo's messages, attachments, activities and
         meetings, every follower of the merged records follows the result (Odoo keeps only those
         who wrote in the last 30 days)."""
-        super()._merge_dependences(opportunities)
+        result = super()._merge_dependences(opportunities)
         self._kbe_merge_calls(opportunities)
         followers = (
             self.env["mail.followers"]
@@ -366,6 +366,7 @@ class CrmLead(models.Model):
             if follower.partner_id.id not in existing:
                 self._message_subscribe(partner_ids=follower.partner_id.ids, subtype_ids=follower.subtype_ids.ids)
                 existing.add(follower.partner_id.id)
+        return result
 
     # ------------------------------------------------------------
     # CALLS (kbe.call)

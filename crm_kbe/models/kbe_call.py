@@ -50,7 +50,6 @@ class KbeCall(models.Model):
     name = fields.Char(string="Subject", required=True, tracking=True)
     direction = fields.Selection(
         [("outbound", "Outbound"), ("inbound", "Inbound")],
-        string="Direction",
         required=True,
         default="outbound",
     )
@@ -77,7 +76,7 @@ class KbeCall(models.Model):
         check_company=True,
         ondelete="set null",
     )
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", index="btree_not_null")
+    campaign_id = fields.Many2one("utm.campaign", index="btree_not_null")
     phone = fields.Char(string="Number to Dial", compute="_compute_phone", store=True, readonly=False, precompute=True)
     user_id = fields.Many2one(
         "res.users",
@@ -99,7 +98,6 @@ class KbeCall(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         required=True,
         index=True,
         compute="_compute_company_id",
@@ -111,7 +109,6 @@ class KbeCall(models.Model):
     followup_ids = fields.One2many("kbe.call", "followup_of_id", string="Follow-up Calls")
     # what the rep reads before calling
     purpose = fields.Html(
-        string="Purpose",
         compute="_compute_purpose",
         store=True,
         readonly=False,
@@ -124,18 +121,18 @@ class KbeCall(models.Model):
         CALL_STATES, string="Status", required=True, default="planned", tracking=True, copy=False, index=True
     )
     not_held_reason = fields.Selection(NOT_HELD_REASONS, string="Reason Not Held", tracking=True, copy=False)
-    outcome = fields.Selection(CALL_OUTCOMES, string="Outcome", tracking=True, copy=False)
-    notes = fields.Html(string="Notes", copy=False)
+    outcome = fields.Selection(CALL_OUTCOMES, tracking=True, copy=False)
+    notes = fields.Html(copy=False)
     date_planned = fields.Datetime(
         string="Planned Date", required=True, default=fields.Datetime.now, tracking=True, index=True
     )
     duration_planned = fields.Float(string="Planned Duration", default=0.25, help="In hours.")
     date_done = fields.Datetime(string="Call Date", copy=False, tracking=True)
-    duration = fields.Float(string="Duration", copy=False, aggregator="sum", help="Actual duration, in hours.")
+    duration = fields.Float(copy=False, aggregator="sum", help="Actual duration, in hours.")
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue")
     is_today = fields.Boolean(string="Planned Today", compute="_compute_is_today", search="_search_is_today")
     # the planned call in the responsible's activities and calendar
-    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, copy=False, index="btree_not_null")
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, index="btree_not_null")
     calendar_event_id = fields.Many2one(
         "calendar.event", string="Calendar Entry", readonly=True, copy=False, index="btree_not_null"
     )

@@ -228,3 +228,19 @@ class TestCall(KbeCallCommon):
         self.assertFalse(call.lead_id)
         self.assertEqual(call.state, "cancelled", "its activity went with the lead: the call is cancelled")
         self.assertEqual(call.partner_id, self.contact, "the call stays with the customer")
+
+    def test_reporting_per_agent_outcome_day(self):
+        """The analysis answers calls per agent, per outcome and per day, as a manager sees them."""
+        self._call()._kbe_log("held", duration=0.2, outcome="interested", date_done=datetime(2026, 3, 10, 3, 0))
+        self._call(user_id=self.user_salesman_2.id)._kbe_log(
+            "held", duration=0.1, outcome="interested", date_done=datetime(2026, 3, 10, 4, 0)
+        )
+        self._call(user_id=self.user_salesman_2.id)._kbe_log("not_held", not_held_reason="busy")
+        Call = self.env["kbe.call"].with_user(self.user_sales_manager)
+        domain = [("lead_id", "=", self.lead.id)]
+        per_agent = dict(Call._read_group(domain, ["user_id"], ["__count"]))
+        self.assertEqual(per_agent, {self.user_salesman: 1, self.user_salesman_2: 2})
+        per_outcome = dict(Call._read_group(domain + [("state", "=", "held")], ["outcome"], ["duration:sum"]))
+        self.assertAlmostEqual(per_outcome["interested"], 0.3)
+        per_day = Call._read_group(domain + [("state", "=", "held")], ["date_done:day"], ["__count"])
+        self.assertEqual([(str(day.date()), count) for day, count in per_day], [("2026-03-10", 2)])

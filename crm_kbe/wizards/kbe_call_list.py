@@ -25,13 +25,13 @@ class KbeCallList(models.TransientModel):
     )
     filter_model = fields.Char(compute="_compute_filter_model")
     name = fields.Char(string="Subject", required=True)
-    purpose = fields.Html(string="Purpose")
+    purpose = fields.Html()
     date_start = fields.Datetime(string="From", required=True, default=fields.Datetime.now)
     date_end = fields.Datetime(
         string="To", required=True, default=lambda self: fields.Datetime.now() + timedelta(days=5)
     )
     duration_planned = fields.Float(string="Planned Duration", default=0.25)
-    team_id = fields.Many2one("crm.team", string="Team", required=True, default=lambda self: self.env.user.sale_team_id)
+    team_id = fields.Many2one("crm.team", required=True, default=lambda self: self.env.user.sale_team_id)
     user_ids = fields.Many2many(
         "res.users",
         "kbe_call_list_user_rel",

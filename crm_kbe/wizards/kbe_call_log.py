@@ -14,23 +14,19 @@ class KbeCallLog(models.TransientModel):
     _name = "kbe.call.log"
     _description = "Log a Call"
 
-    call_id = fields.Many2one("kbe.call", string="Call", required=True, ondelete="cascade")
+    call_id = fields.Many2one("kbe.call", required=True, ondelete="cascade")
     name = fields.Char(related="call_id.name", string="Subject")
     partner_id = fields.Many2one(related="call_id.partner_id", string="Customer")
     lead_id = fields.Many2one(related="call_id.lead_id", string="Opportunity")
     phone = fields.Char(related="call_id.phone", string="Number to Dial")
     purpose = fields.Html(related="call_id.purpose", string="Purpose")
     profile_summary = fields.Text(related="call_id.profile_summary", string="Customer Profile")
-    result = fields.Selection(
-        [("held", "Held"), ("not_held", "Not held")], string="Result", required=True, default="held"
-    )
+    result = fields.Selection([("held", "Held"), ("not_held", "Not held")], required=True, default="held")
     not_held_reason = fields.Selection(NOT_HELD_REASONS, string="Reason")
     date_done = fields.Datetime(string="Call Date", default=fields.Datetime.now)
-    duration = fields.Float(
-        string="Duration", compute="_compute_duration", store=True, readonly=False, help="In hours."
-    )
-    outcome = fields.Selection(CALL_OUTCOMES, string="Outcome")
-    notes = fields.Html(string="Notes")
+    duration = fields.Float(compute="_compute_duration", store=True, readonly=False, help="In hours.")
+    outcome = fields.Selection(CALL_OUTCOMES)
+    notes = fields.Html()
     followup = fields.Selection(
         [("none", "No follow-up"), ("call", "Another call"), ("activity", "An activity")],
         string="Follow-up",
