@@ -14,6 +14,8 @@
         "portal",
         "rating",
         "resource",
+        "calendar",
+        "phone_validation",
     ],
     "data": [
         "security/crm_kbe_security.xml",
@@ -31,7 +33,10 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/kbe_portal_templates.xml",
+        "views/kbe_call_views.xml",
         "wizards/kbe_lead_convert.xml",
+        "wizards/kbe_call_log.xml",
+        "wizards/kbe_call_list.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -39,6 +44,7 @@
         "demo/product_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/kbe_service_demo.xml",
+        "demo/kbe_call_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

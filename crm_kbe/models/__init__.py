@@ -1,7 +1,9 @@
 from . import (
     account_move,
+    calendar_event,
     crm_lead,
     crm_team,
+    kbe_call,
     kbe_knowledge_article,
     kbe_knowledge_category,
     kbe_service_order,
@@ -14,6 +16,7 @@ from . import (
     kbe_ticket_stage,
     kbe_ticket_tag,
     kbe_ticket_type,
+    mail_activity,
     res_company,
     res_config_settings,
     res_partner,

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -398,6 +400,7 @@ class CrmLead(models.Model):
         meetings, every follower of the merged records follows the result (Odoo keeps only those
         who wrote in the last 30 days)."""
         result = super()._merge_dependences(opportunities)
+        self._kbe_merge_calls(opportunities)
         followers = (
             self.env["mail.followers"]
             .sudo()
@@ -421,3 +424,96 @@ class CrmLead(models.Model):
             "res_id": self.kbe_ticket_id.id,
             "views": [(False, "form")],
         }
+
+    # ------------------------------------------------------------
+    # CALLS (kbe.call)
+    # ------------------------------------------------------------
+
+    kbe_call_ids = fields.One2many("kbe.call", "lead_id", string="Calls")
+    kbe_call_count = fields.Integer(string="Call Count", compute="_compute_kbe_call_count")
+    kbe_next_call_id = fields.Many2one("kbe.call", string="Next Call", compute="_compute_kbe_next_call")
+    kbe_next_call_date = fields.Datetime(string="Next Call On", compute="_compute_kbe_next_call")
+    kbe_calls_until_won = fields.Integer(
+        string="Calls until Won",
+        compute="_compute_kbe_calls_until_won",
+        store=True,
+        aggregator="avg",
+        help="Calls held with the customer before the opportunity was won.",
+    )
+
+    @api.depends("kbe_call_ids")
+    def _compute_kbe_call_count(self):
+        counts = dict(self.env["kbe.call"]._read_group([("lead_id", "in", self._origin.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.kbe_call_count = counts.get(lead._origin, 0)
+
+    @api.depends("kbe_call_ids.state", "kbe_call_ids.date_planned")
+    def _compute_kbe_next_call(self):
+        # one search for the whole batch, the earliest planned call of each opportunity first
+        next_call = {}
+        if self._origin.ids:
+            planned = self.env["kbe.call"].search_fetch(
+                [("lead_id", "in", self._origin.ids), ("state", "=", "planned")],
+                ["lead_id", "date_planned"],
+                order="date_planned, id",
+            )
+            for call in planned:
+                next_call.setdefault(call.lead_id, call)
+        for lead in self:
+            call = next_call.get(lead._origin, self.env["kbe.call"])
+            lead.kbe_next_call_id = call
+            lead.kbe_next_call_date = call.date_planned
+
+    @api.depends(
+        "stage_id.is_won", "probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done"
+    )
+    def _compute_kbe_calls_until_won(self):
+        won = self.filtered(
+            lambda lead: lead._origin.id and lead.active and (lead.stage_id.is_won or lead.probability == 100)
+        )
+        counts = defaultdict(int)
+        if won:
+            # sudo: a figure of the opportunity, whoever made the calls
+            held = (
+                self.env["kbe.call"]
+                .sudo()
+                .search_fetch([("lead_id", "in", won._origin.ids), ("state", "=", "held")], ["lead_id", "date_done"])
+            )
+            closed_on = {lead._origin: lead.date_closed for lead in won}
+            for call in held:
+                closed = closed_on.get(call.lead_id)
+                if not closed or not call.date_done or call.date_done <= closed:
+                    counts[call.lead_id] += 1
+        for lead in self:
+            lead.kbe_calls_until_won = counts.get(lead._origin, 0) if lead in won else 0
+
+    def action_kbe_view_calls(self):
+        """The calls of this opportunity, new ones prefilled from it (purpose = internal memo)."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_call_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {
+            "default_lead_id": self.id,
+            "default_partner_id": self.partner_id.id,
+            "default_name": self.env._("Call about %(lead)s", lead=self.name),
+            "search_default_filter_planned": 0,
+        }
+        return action
+
+    def _kbe_merge_calls(self, opportunities):
+        """The calls of merged opportunities move to the surviving one, with their activities
+        (moved by Odoo) and calendar entries."""
+        # sudo: the user merging may see the opportunities but not every team-mate's call on them
+        calls = self.env["kbe.call"].sudo().search([("lead_id", "in", (opportunities - self).ids)])
+        if not calls:
+            return
+        calls.with_context(kbe_call_sync=True).write({"lead_id": self.id})
+        lead_model = self.env["ir.model"]._get_id(self._name)
+        calls.calendar_event_id.with_context(kbe_call_sync=True).write({"res_model_id": lead_model, "res_id": self.id})
+        calls.activity_id.with_context(kbe_call_sync=True).write({"res_model_id": lead_model, "res_id": self.id})
+        self.message_post(
+            body=self.env._("%(count)s calls moved here by the merge.", count=len(calls)),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )

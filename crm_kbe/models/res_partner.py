@@ -146,3 +146,41 @@ class ResPartner(models.Model):
             # the "Complaints" smart button opens the complaints, closed ones included
             action["context"] = {"default_partner_id": self.id, "search_default_filter_complaint": 1}
         return action
+
+    # ------------------------------------------------------------
+    # CALLS (kbe.call)
+    # ------------------------------------------------------------
+
+    kbe_call_ids = fields.One2many("kbe.call", "partner_id", string="Calls")
+    kbe_call_count = fields.Integer(
+        string="Call Count", compute="_compute_kbe_call_count", help="Calls with this customer and its contacts."
+    )
+
+    def _compute_kbe_call_count(self):
+        # a company counts the calls of its contacts: one group by customer company, one by contact
+        Call = self.env["kbe.call"]
+        ids = self._origin.ids
+        by_company = dict(
+            Call._read_group([("commercial_partner_id", "in", ids)], ["commercial_partner_id"], ["__count"])
+        )
+        by_contact = dict(Call._read_group([("partner_id", "in", ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            origin = partner._origin
+            if origin and origin.commercial_partner_id == origin:
+                partner.kbe_call_count = by_company.get(origin, 0)
+            else:
+                partner.kbe_call_count = by_contact.get(origin, 0)
+
+    def action_kbe_view_calls(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_call_action")
+        if self.commercial_partner_id == self:
+            action["domain"] = [("commercial_partner_id", "=", self.id)]
+        else:
+            action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {
+            "default_partner_id": self.id,
+            "default_name": self.env._("Call %(partner)s", partner=self.name),
+        }
+        return action
