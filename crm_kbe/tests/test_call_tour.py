@@ -1,18 +1,13 @@
-import unittest
+from odoo.tests import tagged
 
-from odoo.tests import HttpCase, tagged
-from odoo.tests.common import _find_executable
+from .common import KbeTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCallTour(HttpCase):
+class TestCallTour(KbeTourCase):
     """In Chromium: a rep plans a call on a KBE opportunity, logs it as held with a follow-up."""
 
     def test_call_tour(self):
-        try:
-            _find_executable()
-        except unittest.SkipTest:
-            self.fail("Chromium is required for the tours: apt-get install chromium")
         self.start_tour("/odoo/crm", "crm_kbe_call_tour", login="admin")
         lead = self.env.ref("crm_kbe.crm_lead_sari_proposition_demo")
         call = lead.kbe_call_ids.filtered(lambda c: c.name == "Konfirmasi menu prasmanan")

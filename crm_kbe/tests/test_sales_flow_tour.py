@@ -20,6 +20,10 @@ class TestSalesFlowTour(KbeTourCase):
         self.assertIn("150 orang", opportunity.description)
         self.assertEqual((opportunity.expected_revenue, opportunity.probability), (1500, 100))
         self.assertTrue(opportunity.stage_id.is_won, "creating the quotation marked it won")
+        call = opportunity.kbe_call_ids.filtered(lambda c: c.name == "Kirim menu paket A")
+        self.assertEqual(call.state, "held")
+        self.assertIn("150 orang", call.purpose)
+        self.assertEqual(call.followup_ids.state, "planned", "the follow-up call was scheduled")
         self.assertEqual(opportunity.order_ids.state, "sale")
         invoice = opportunity.kbe_invoice_ids
         self.assertEqual(len(invoice), 1)

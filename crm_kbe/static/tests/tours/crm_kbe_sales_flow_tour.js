@@ -59,6 +59,25 @@ registry.category("web_tour.tours").add("crm_kbe_sales_flow", {
         { trigger: ".o_form_button_save", run: "click" },
         { trigger: ".o_form_saved" },
 
+        // Scheduling Logged Calls: plan the call knowing its purpose (the memo), log it as held,
+        // schedule the follow-up in the same step
+        { trigger: ".o_form_view button[name=action_kbe_view_calls]", run: "click" },
+        { trigger: ".o_list_button_add", run: "click" },
+        { trigger: ".o_field_widget[name=purpose]:contains('150 orang')" },
+        { trigger: ".o_field_widget[name=name] input", run: "edit Kirim menu paket A" },
+        { trigger: ".o_form_button_save", run: "click" },
+        { trigger: ".o_form_view button[name=action_open_log]", run: "click" },
+        { trigger: ".modal .o_field_widget[name=duration] input", run: "edit 00:15" },
+        { trigger: ".modal .o_field_widget[name=outcome] select", run: 'select "interested"' },
+        { trigger: ".modal .o_field_widget[name=followup] input[data-value=call]", run: "click" },
+        { trigger: ".modal button[name=action_apply]", run: "click" },
+        {
+            trigger:
+                ".o_form_view:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Held')",
+        },
+        { trigger: ".o_form_view button[name=action_open_document]", run: "click" },
+        { trigger: ".o-mail-Chatter .o-mail-Message:contains('Call held: Kirim menu paket A')" },
+
         // the pipeline kanban shows it
         { trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_sales']", run: "click" },
         { trigger: ".o-dropdown--menu [data-menu-xmlid='crm.menu_crm_opportunities']", run: "click" },
