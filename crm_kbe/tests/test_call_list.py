@@ -164,7 +164,21 @@ class TestCallList(KbeCallCommon):
         wizard.write({"date_end": WINDOW[1], "user_ids": [(5, 0, 0)]})
         with self.assertRaisesRegex(UserError, "no member"):
             wizard.action_apply()
+        wizard.write({"user_ids": [(6, 0, (self.user_salesman | self.user_other_team).ids)]})
+        with self.assertRaisesRegex(UserError, "Not in the team Telesales Uji: Lina Other"):
+            wizard.action_apply()
         self.assertFalse(self.env["kbe.call"].search([("name", "=", "Promo paket Lebaran")]), "nothing created")
+
+    def test_select_all_sends_the_filter(self):
+        wizard = (
+            self.env["kbe.call.list"]
+            .with_user(self.user_salesman)
+            .with_context(active_model="res.partner", active_domain=[("name", "like", "Pelanggan")])
+            .create({"name": "Semua", "date_start": WINDOW[0], "date_end": WINDOW[1], "team_id": self.team.id})
+        )
+        self.assertEqual(wizard.source, "partner")
+        wizard.action_apply()
+        self.assertEqual(wizard.call_ids.partner_id, self.good)
 
     def test_queries_per_call_constant(self):
         """The hot path: the queries of a call list grow by the same number per call."""

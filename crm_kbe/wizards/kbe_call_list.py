@@ -65,6 +65,12 @@ class KbeCallList(models.TransientModel):
             values.update(source="partner", partner_ids=[(6, 0, ids)])
         elif model == "crm.lead" and ids:
             values.update(source="lead", lead_ids=[(6, 0, ids)])
+        # "select all" in a list sends the list's filter rather than every id
+        if model in ("res.partner", "crm.lead") and self.env.context.get("active_domain"):
+            values.update(
+                source="partner" if model == "res.partner" else "lead",
+                filter_domain=repr(self.env.context["active_domain"]),
+            )
         return values
 
     @api.depends("source")
@@ -95,6 +101,15 @@ class KbeCallList(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         self.check_access("write")
+        strangers = self.user_ids - self.team_id.member_ids - self.team_id.user_id
+        if strangers:
+            raise UserError(
+                self.env._(
+                    "Not in the team %(team)s: %(users)s. Give the calls to its members.",
+                    users=", ".join(strangers.mapped("name")),
+                    team=self.team_id.name,
+                )
+            )
         targets = self._get_targets()
         if not targets:
             raise UserError(self.env._("Select customers or opportunities, or give a filter, to call."))
