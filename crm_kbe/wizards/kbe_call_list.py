@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 # up to this many customers or opportunities, the list is made at once; beyond, in batches of
 # this size by the "Create call lists" cron, which reports its progress
@@ -231,15 +232,15 @@ class KbeCallList(models.TransientModel):
             values["state"] = "done"
         self.write(values)
         if self.state == "done" and self.target_count > BATCH_SIZE:
+            report = self.env._(
+                "Call list “%(name)s”: %(created)s calls created, %(skipped)s skipped.",
+                name=self.name,
+                created=self.created_count,
+                skipped=self.skipped_count,
+            )
             # sudo: the user may not write to the team; the note is the list's report
             self.team_id.sudo().message_post(
-                body=self.env._(
-                    "Call list “%(name)s”: %(created)s calls created, %(skipped)s skipped.\n%(details)s",
-                    name=self.name,
-                    created=self.created_count,
-                    skipped=self.skipped_count,
-                    details=self.skipped_details or "",
-                ),
+                body=plaintext2html("\n".join(filter(None, [report, self.skipped_details]))),
                 partner_ids=self.create_uid.partner_id.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
