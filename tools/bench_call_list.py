@@ -6,7 +6,8 @@ must stay the same as the list grows.
         -d kbe_test [--sizes 1000,5000,10000] [--agents 5]
 
 Each call is also a "Call" activity on the customer and an entry in the agent's calendar, as in
-real use; lists beyond one batch are made batch by batch as the cron does. Everything runs in a transaction that is rolled back: the database is left as it was.
+real use; lists beyond one batch are made batch by batch as the cron does. Everything runs in a
+transaction that is rolled back: the database is left as it was.
 """
 
 import argparse
