@@ -20,6 +20,7 @@
     "data": [
         "security/crm_kbe_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "data/kbe_ticket_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/kbe_ticket_data.xml",

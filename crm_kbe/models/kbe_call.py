@@ -597,10 +597,11 @@ class KbeCall(models.Model):
         return {key for key, number in sanitized.items() if number in blacklisted}
 
     @api.model
-    def _kbe_create_call_list(self, targets, users, date_start, date_end, values, assignment="round_robin"):
+    def _kbe_create_call_list(self, targets, users, date_start, date_end, values, assignment="round_robin", turn=0):
         """Create one planned call per target (customers or opportunities) spread over ``users``
         and the window [date_start, date_end]. Returns (calls, skipped) where skipped maps a reason
-        (no_phone, blacklisted, planned, other_company) to the targets skipped for it."""
+        (no_phone, blacklisted, planned, other_company) to the targets skipped for it. ``turn``:
+        calls already given in earlier batches of the same list (round robin goes on from there)."""
         if not users:
             raise UserError(self.env._("The team has no member to give the calls to."))
         if not date_start or not date_end or date_end < date_start:
@@ -655,7 +656,7 @@ class KbeCall(models.Model):
                 skipped["planned"].append(target)
             else:
                 kept.append((partner, lead, number))
-        assigned = self._kbe_assign(len(kept), users, date_start, date_end, assignment)
+        assigned = self._kbe_assign(len(kept), users, date_start, date_end, assignment, turn=turn)
         per_user = defaultdict(int)
         for user in assigned:
             per_user[user] += 1
@@ -682,7 +683,7 @@ class KbeCall(models.Model):
         return calls, skipped
 
     @api.model
-    def _kbe_assign(self, count, users, date_start, date_end, assignment):
+    def _kbe_assign(self, count, users, date_start, date_end, assignment, turn=0):
         """The responsible of each of ``count`` new calls: round robin, or to whoever has the
         fewest planned calls in the window (calls already planned count)."""
         users = users.sorted("id")
@@ -705,4 +706,4 @@ class KbeCall(models.Model):
                 load[user] += 1
                 result.append(user)
             return result
-        return list(itertools.islice(itertools.cycle(users), count))
+        return list(itertools.islice(itertools.cycle(users), turn % len(users), turn % len(users) + count))

@@ -1,4 +1,5 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -164,7 +165,47 @@ class TestCallList(KbeCallCommon):
         wizard.write({"date_end": WINDOW[1], "user_ids": [(5, 0, 0)]})
         with self.assertRaisesRegex(UserError, "no member"):
             wizard.action_apply()
+        wizard.write({"user_ids": [(6, 0, (self.user_salesman | self.user_other_team).ids)]})
+        with self.assertRaisesRegex(UserError, "Not in the team Telesales Uji: Lina Other"):
+            wizard.action_apply()
         self.assertFalse(self.env["kbe.call"].search([("name", "=", "Promo paket Lebaran")]), "nothing created")
+
+    def test_select_all_sends_the_filter(self):
+        wizard = (
+            self.env["kbe.call.list"]
+            .with_user(self.user_salesman)
+            .with_context(active_model="res.partner", active_domain=[("name", "like", "Pelanggan")])
+            .create({"name": "Semua", "date_start": WINDOW[0], "date_end": WINDOW[1], "team_id": self.team.id})
+        )
+        self.assertEqual(wizard.source, "partner")
+        wizard.action_apply()
+        self.assertEqual(wizard.call_ids.partner_id, self.good)
+
+    def test_large_list_in_background_batches(self):
+        """Beyond a batch, the cron makes the list batch by batch with the same result, and running
+        a batch again creates nothing twice."""
+        targets = self.good | self.no_phone
+        with patch("odoo.addons.crm_kbe.wizards.kbe_call_list.BATCH_SIZE", 2):
+            wizard = self._wizard(partners=targets)
+            wizard.action_apply()
+            self.assertEqual((wizard.state, wizard.target_count, wizard.created_count), ("queued", 5, 0))
+            Wizard = self.env["kbe.call.list"]
+            for __ in range(3):
+                Wizard._cron_create_call_lists()
+        self.assertEqual(wizard.state, "done")
+        self.assertEqual((wizard.created_count, wizard.skipped_count), (4, 1))
+        self.assertIn("1 skipped, no phone number: Tanpa Telepon", wizard.skipped_details)
+        calls = wizard.call_ids
+        self.assertEqual(calls.partner_id, self.good)
+        self.assertEqual(calls.create_uid, self.user_salesman, "made as the user who asked for the list")
+        per_agent = [len(calls.filtered(lambda c, u=u: c.user_id == u)) for u in wizard.user_ids]
+        self.assertEqual(per_agent, [2, 2], "round robin goes on from one batch to the next")
+        self.assertIn("Promo paket Lebaran", self.team.message_ids[0].body, "the team's chatter has the report")
+        # a batch run again (after a crash, say) does not plan the same customers twice
+        wizard.write({"state": "queued", "done_count": 0})
+        with patch("odoo.addons.crm_kbe.wizards.kbe_call_list.BATCH_SIZE", 10):
+            self.env["kbe.call.list"]._cron_create_call_lists()
+        self.assertEqual(self.env["kbe.call"].search_count([("partner_id", "in", self.good.ids)]), 4)
 
     def test_queries_per_call_constant(self):
         """The hot path: the queries of a call list grow by the same number per call."""

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
 
 from ..models.kbe_call import CALL_OUTCOMES, MAX_CALL_HOURS, NOT_HELD_REASONS
 
@@ -102,7 +103,7 @@ class KbeCallLog(models.TransientModel):
                     name=self.followup_name,
                     date_planned=self.followup_date,
                     user=self.followup_user_id,
-                    purpose=self.followup_note if self.followup_note and self.followup_note != "<p><br></p>" else None,
+                    purpose=None if is_html_empty(self.followup_note) else self.followup_note,
                 )
             )
         elif self.followup == "activity":

@@ -101,3 +101,132 @@ registry.category("web_tour.tours").add("crm_kbe_call_tour", {
         },
     ],
 });
+
+// The call views a team works from: list, kanban, calendar, pivot and graph; an agent's queue with
+// one-click logging; a telesales call list made from customers.
+registry.category("web_tour.tours").add("crm_kbe_call_views_tour", {
+    url: "/odoo/crm",
+    steps: () => [
+        {
+            content: "The pipeline card shows the next planned call",
+            trigger: ".o_kanban_record:contains('Sari Rasa - prasmanan gathering tahunan') .o_kbe_next_call:contains('Negosiasi harga per pax')",
+        },
+        {
+            content: "Open the Sales menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_sales']",
+            run: "click",
+        },
+        {
+            content: "Open the calls",
+            trigger: ".o-dropdown--menu [data-menu-xmlid='crm_kbe.kbe_call_menu']",
+            run: "click",
+        },
+        {
+            content: "My calls are listed",
+            trigger: ".o_list_view .o_data_row:contains('Negosiasi harga per pax')",
+        },
+        {
+            content: "Kanban view",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The calls are cards by status",
+            trigger: ".o_kanban_view .o_kanban_record:contains('Negosiasi harga per pax')",
+        },
+        {
+            content: "Calendar view",
+            trigger: ".o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            content: "The calendar is shown",
+            trigger: ".o_calendar_view .o_calendar_renderer",
+        },
+        {
+            content: "Pivot view",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "Calls per agent and status",
+            trigger: ".o_pivot_view .o_pivot table:contains('Held')",
+        },
+        {
+            content: "Graph view",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph is drawn",
+            trigger: ".o_graph_view canvas",
+        },
+        {
+            content: "Open the Sales menu again",
+            trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_sales']",
+            run: "click",
+        },
+        {
+            content: "Open my call queue",
+            trigger: ".o-dropdown--menu [data-menu-xmlid='crm_kbe.kbe_call_menu_queue']",
+            run: "click",
+        },
+        {
+            content: "One click: PT. KITA did not answer",
+            trigger: ".o_list_view .o_data_row:contains('Kirim menu dan harga paket A') button[name='action_no_answer']",
+            run: "click",
+        },
+        {
+            content: "The call leaves the queue",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Kirim menu dan harga paket A'))) .o_data_row:contains('Negosiasi harga per pax')",
+        },
+        {
+            content: "Open the Sales menu once more",
+            trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_sales']",
+            run: "click",
+        },
+        {
+            content: "Create a call list",
+            trigger: ".o-dropdown--menu [data-menu-xmlid='crm_kbe.kbe_call_list_menu']",
+            run: "click",
+        },
+        {
+            content: "Its subject",
+            trigger: ".modal .o_field_widget[name='name'] input",
+            run: "edit Promo paket Lebaran",
+        },
+        {
+            content: "Choose a customer",
+            trigger: ".modal .o_field_widget[name='partner_ids'] input",
+            run: "edit Sinar Abadi",
+        },
+        {
+            content: "PT. Sinar Abadi Event Organizer",
+            trigger: ".o-autocomplete--dropdown-item:contains('PT. Sinar Abadi Event Organizer')",
+            run: "click",
+        },
+        {
+            content: "The team",
+            trigger: ".modal .o_field_widget[name='team_id'] input",
+            run: "edit Katering Korporat",
+        },
+        {
+            content: "Katering Korporat",
+            trigger: ".o-autocomplete--dropdown-item:contains('Katering Korporat')",
+            run: "click",
+        },
+        {
+            content: "Its agents are the team's members",
+            trigger: ".modal .o_field_widget[name='user_ids'] .o_tag",
+        },
+        {
+            content: "Create the calls",
+            trigger: ".modal button[name='action_apply']",
+            run: "click",
+        },
+        {
+            content: "The list reports what it made",
+            trigger: ".modal .alert-info:contains('Calls created: 1')",
+        },
+    ],
+});
