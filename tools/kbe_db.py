@@ -39,6 +39,20 @@ def main(argv):
         if command == "exists":
             cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [names[0]])
             return 0 if cr.fetchone() else 1
+        if command == "installed":
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [names[0]])
+            if not cr.fetchone():
+                return 1
+            db = connect(host, port, user, password, names[0])
+            try:
+                with db.cursor() as dbcr:
+                    dbcr.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
+                    if not dbcr.fetchone()[0]:
+                        return 1
+                    dbcr.execute("SELECT 1 FROM ir_module_module WHERE name = 'crm_kbe' AND state = 'installed'")
+                    return 0 if dbcr.fetchone() else 1
+            finally:
+                db.close()
         if command in ("drop", "copy"):
             target = names[-1]
             cr.execute(
