@@ -81,7 +81,7 @@ class CrmLead(models.Model):
     def _compute_kbe_invoice_count(self):
         counts = dict(
             self.env["account.move"]._read_group(
-                [("kbe_opportunity_id", "in", self.ids), ("move_type", "in", ("out_invoice", "out_refund"))],
+                [("kbe_opportunity_id", "in", self._origin.ids), ("move_type", "in", ("out_invoice", "out_refund"))],
                 ["kbe_opportunity_id"],
                 ["__count"],
             )
@@ -406,11 +406,15 @@ class CrmLead(models.Model):
             .sudo()
             .search([("res_model", "=", self._name), ("res_id", "in", opportunities.ids)])
         )
+        # one subscription per set of subtypes, not one per follower
         existing = set(self.message_follower_ids.partner_id.ids)
+        partners_by_subtypes = {}
         for follower in followers:
             if follower.partner_id.id not in existing:
-                self._message_subscribe(partner_ids=follower.partner_id.ids, subtype_ids=follower.subtype_ids.ids)
                 existing.add(follower.partner_id.id)
+                partners_by_subtypes.setdefault(tuple(follower.subtype_ids.ids), []).append(follower.partner_id.id)
+        for subtype_ids, partner_ids in partners_by_subtypes.items():
+            self._message_subscribe(partner_ids=partner_ids, subtype_ids=list(subtype_ids))
         return result
 
     # --- service and support ---
