@@ -5,10 +5,19 @@ from odoo.tests.common import _find_executable
 
 
 class KbeCommon(TransactionCase):
-    """Users per group and the KBE demo records, built once per class.
+    """One user per persona (see README, "Who does what"), each with only the groups its job needs,
+    built once per class.
 
     Tests act as these users (``with_user``): the superuser would skip the access rules a real
-    user meets.
+    user meets. Personas:
+
+    - ``user_salesman``: sales rep, Sales / User: Own Documents Only
+    - ``user_sales_manager``: sales manager, Sales / Administrator
+    - ``user_telesales``: telesales agent, Sales / User: Own Documents Only, works call lists
+    - ``user_service_agent`` / ``user_service_manager``: crm_kbe service groups only
+    - ``user_accountant``: Invoicing / Billing, no CRM or sales rights
+    - ``user_portal``: portal customer
+    - ``user_partner_manager``: crm_kbe Partner Program Manager
     """
 
     @classmethod
@@ -35,6 +44,12 @@ class KbeCommon(TransactionCase):
         )
         cls.user_partner_manager = new_test_user(
             cls.env, login="kbe_partner_manager", name="Joko Channel", groups="crm_kbe.group_partner_manager"
+        )
+        cls.user_telesales = new_test_user(
+            cls.env, login="kbe_telesales", name="Tari Telesales", groups="sales_team.group_sale_salesman"
+        )
+        cls.user_accountant = new_test_user(
+            cls.env, login="kbe_accountant", name="Ani Accountant", groups="account.group_account_invoice"
         )
         cls.user_internal = new_test_user(
             cls.env, login="kbe_internal", name="Intan Internal", groups="base.group_user"

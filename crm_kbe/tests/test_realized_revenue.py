@@ -14,7 +14,7 @@ class TestRealizedRevenue(KbeSalesCommon):
         cls.accountant = cls.env["res.users"].create(
             {
                 "name": "Akuntan",
-                "login": "kbe_accountant",
+                "login": "kbe_accountant_all_leads",
                 "groups_id": [
                     (
                         6,
