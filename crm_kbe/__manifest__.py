@@ -46,6 +46,7 @@
         "demo/crm_lead_demo.xml",
         "demo/kbe_service_demo.xml",
         "demo/kbe_call_demo.xml",
+        "demo/res_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

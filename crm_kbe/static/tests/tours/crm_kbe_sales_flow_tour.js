@@ -1,9 +1,11 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// The walkthrough of the KBE document, clicked as a sales rep does it:
+// The walkthrough of the KBE document, clicked by the people who do it. The sales rep:
 // customer -> lead with internal memo -> Convert to Opportunity (link the customer) -> revenue and
-// probability -> pipeline -> New Quotation (won) -> catering product -> Confirm -> Create Invoice.
+// probability -> call -> pipeline -> New Quotation (won) -> catering product -> Confirm.
+// Then the accountant (crm_kbe_invoice_flow): Invoicing -> Customers -> Orders to Invoice -> the
+// order -> Create Invoice -> Confirm.
 const CUSTOMER = "PT. KITA Nusantara";
 const LEAD = "Katering makan siang kantor";
 
@@ -83,7 +85,7 @@ registry.category("web_tour.tours").add("crm_kbe_sales_flow", {
         { trigger: ".o-dropdown--menu [data-menu-xmlid='crm.menu_crm_opportunities']", run: "click" },
         { trigger: `.o_opportunity_kanban .o_kanban_record:contains('${LEAD}')`, run: "click" },
 
-        // New Quotation: the opportunity is won; add a catering product; confirm; invoice
+        // New Quotation: the opportunity is won; add a catering product; confirm
         { trigger: ".o_form_view button[name=action_sale_quotations_new]", run: "click" },
         { trigger: ".o_field_widget[name=partner_id] input:value(" + CUSTOMER + ")" },
         { trigger: ".o_field_x2many_list_row_add a", run: "click" },
@@ -92,9 +94,27 @@ registry.category("web_tour.tours").add("crm_kbe_sales_flow", {
         { trigger: ".o_field_widget[name=product_uom_qty] input", run: "edit 150" },
         { trigger: ".o_form_view button[name=action_confirm]", run: "click" },
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Sales Order')" },
+        // the order is the accountant's to invoice now: it is saved and nothing is left to edit
+        { trigger: ".o_form_view .o_form_saved" },
+    ],
+});
+
+// The accountant (Invoicing / Billing only, no sales or CRM rights) finds the confirmed order in
+// the Invoicing app, creates its invoice with Odoo's own wizard and confirms (posts) it.
+registry.category("web_tour.tours").add("crm_kbe_invoice_flow", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        { trigger: ".o_app[data-menu-xmlid='account.menu_finance']", run: "click" },
+        { trigger: ".o_main_navbar [data-menu-xmlid='account.menu_finance_receivables']", run: "click" },
+        { trigger: ".o-dropdown--menu [data-menu-xmlid='crm_kbe.sale_order_menu_to_invoice']", run: "click" },
+        { trigger: `.o_list_view .o_data_row:contains('${CUSTOMER}') td[name=partner_id]`, run: "click" },
         { trigger: ".o_form_view button#create_invoice", run: "click" },
         { trigger: ".modal button#create_invoice_open", run: "click" },
-        { trigger: ".o_form_view .o_notebook a[name=other_info]", run: "click" },
-        { trigger: `.o_form_view .o_field_widget[name=kbe_opportunity_id] input:value(${LEAD})` },
+        { trigger: "body:not(:has(.modal))" },
+        { trigger: `.o_form_view .o_field_widget[name=partner_id] input:value(${CUSTOMER})` },
+        { trigger: ".o_form_view .o_field_widget[name=invoice_line_ids] .o_data_row:contains('Nasi Kotak Paket A')" },
+        { trigger: ".o_form_view button[name=action_post]", run: "click" },
+        { trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')" },
     ],
 });
