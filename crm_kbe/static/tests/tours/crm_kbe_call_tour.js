@@ -1,8 +1,9 @@
 import { registry } from "@web/core/registry";
 
-// The document's "Scheduling Logged Calls": from a KBE opportunity the rep plans a call knowing
-// its purpose (the internal memo) and the customer's profile, logs it as held with its duration
-// and notes, schedules the follow-up call in the same step, and finds the summary in the chatter.
+// The document's "Scheduling Logged Calls", by the telesales agent (Sales / Own Documents Only):
+// from their KBE opportunity the agent plans a call knowing its purpose (the internal memo) and the
+// customer's profile, logs it as held with its duration and notes, schedules the follow-up call in
+// the same step, and finds the summary in the chatter.
 registry.category("web_tour.tours").add("crm_kbe_call_tour", {
     url: "/odoo/crm",
     steps: () => [
@@ -102,8 +103,8 @@ registry.category("web_tour.tours").add("crm_kbe_call_tour", {
     ],
 });
 
-// The call views a team works from: list, kanban, calendar, pivot and graph; an agent's queue with
-// one-click logging; a telesales call list made from customers.
+// The call views a telesales agent works from: list, kanban, calendar, pivot and graph; their
+// queue with one-click logging; a call list for their team made from customers.
 registry.category("web_tour.tours").add("crm_kbe_call_views_tour", {
     url: "/odoo/crm",
     steps: () => [
@@ -206,13 +207,13 @@ registry.category("web_tour.tours").add("crm_kbe_call_views_tour", {
             run: "click",
         },
         {
-            content: "The team",
+            content: "The agent's telesales team",
             trigger: ".modal .o_field_widget[name='team_id'] input",
-            run: "edit Katering Korporat",
+            run: "edit Telesales Rumahan",
         },
         {
-            content: "Katering Korporat",
-            trigger: ".o-autocomplete--dropdown-item:contains('Katering Korporat')",
+            content: "Telesales Rumahan",
+            trigger: ".o-autocomplete--dropdown-item:contains('Telesales Rumahan')",
             run: "click",
         },
         {

@@ -1,8 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// A sales rep opens the CRM app from the home screen and lands on the pipeline, where the KBE
-// opportunities are; the "Customers & Products" menu of crm_kbe is in the app's menu bar.
+// The sales rep (Own Documents Only) opens the CRM app from the home screen and lands on the
+// pipeline; the "Customers & Products" menu of crm_kbe is in the app's menu bar, with the KBE
+// catering products behind it.
 registry.category("web_tour.tours").add("crm_kbe_open_pipeline", {
     url: "/odoo",
     steps: () => [
