@@ -1,4 +1,8 @@
 from . import (
+    test_access_accountant,
+    test_access_personas,
+    test_access_sales,
+    test_access_service,
     test_call,
     test_call_activity,
     test_call_list,

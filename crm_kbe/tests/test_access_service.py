@@ -47,7 +47,9 @@ class TestServiceAccess(KbeServiceCommon):
         # the upsell: the agent hands the customer to sales without seeing the pipeline
         self.ticket_team.with_user(agent).action_create_opportunity()
         lead = self.ticket_team.lead_id
-        self.assertEqual((lead.type, lead.partner_id, lead.kbe_ticket_id), ("opportunity", self.yeyen, self.ticket_team))
+        self.assertEqual(
+            (lead.type, lead.partner_id, lead.kbe_ticket_id), ("opportunity", self.yeyen, self.ticket_team)
+        )
         self.assertRights(agent, lead, "---")
         [values] = self.ticket_team.with_user(agent).read(["lead_id"])
         self.assertEqual(values["lead_id"][0], lead.id, "the ticket shows its opportunity's name")

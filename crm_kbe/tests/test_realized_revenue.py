@@ -19,9 +19,7 @@ class TestRealizedRevenue(KbeSalesCommon):
                 {
                     "partner_id": self.customer.id,
                     "opportunity_id": self.opportunity.id,
-                    "order_line": [
-                        (0, 0, {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 100})
-                    ],
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 5, "price_unit": 100})],
                 }
             )
         )

@@ -20,9 +20,7 @@ class TestSalesFlowRpc(KbeTourCase):
         cls.product = cls.env["product.product"].create({"name": "Snack Box RPC", "list_price": 2.0})
 
     def _call(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs)
 
     def _rep(self, model, method, *args, **kwargs):
         return self._call(self.user_salesman, model, method, *args, **kwargs)
