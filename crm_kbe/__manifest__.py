@@ -32,6 +32,7 @@
         "views/crm_lead_views.xml",
         "views/crm_team_views.xml",
         "views/account_move_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/kbe_portal_templates.xml",
         "views/kbe_call_views.xml",
