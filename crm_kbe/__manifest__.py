@@ -48,6 +48,9 @@
         "demo/kbe_call_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_kbe/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_kbe/static/tests/tours/**/*",
         ],
