@@ -138,8 +138,14 @@ def shots(odoo):
             "call_calendar",
             "/odoo/action-crm_kbe.kbe_call_action?view_type=calendar",
             ".o_calendar_view .o_kbe_call_event",
-            # the calls of the week are in the morning: bring them into view
-            "document.querySelector('.o_kbe_call_event').scrollIntoView({block: 'center'})",
+            # every agent's calls (not only "My Calls"), from the earliest of the week on
+            """(async () => {
+                document.querySelector('.o_searchview_facet .o_facet_remove').click();
+                await new Promise((resolve) => setTimeout(resolve, 1500));
+                const calls = [...document.querySelectorAll('.fc-timegrid-event-harness')];
+                const top = (el) => el.getBoundingClientRect().top;
+                calls.sort((a, b) => top(a) - top(b))[0].scrollIntoView({block: 'start'});
+            })()""",
             None,
         ),
         ("ticket", f"/odoo/action-crm_kbe.kbe_ticket_action/{ticket}", ".o_form_view .o_field_widget", None, None),
