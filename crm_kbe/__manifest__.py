@@ -50,6 +50,9 @@
         "demo/res_users_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_kbe/static/src/**/*",
+        ],
         "web.assets_tests": [
             "crm_kbe/static/tests/tours/**/*",
         ],

@@ -4,7 +4,8 @@
 - every file the manifest lists exists, and every data/view/security XML file is listed;
 - every model crm_kbe defines (``_name``) has a row in security/ir.model.access.csv;
 - no raw SQL is built with an f-string inside ``SQL(...)``;
-- every string of i18n/crm_kbe.pot has an Indonesian translation in i18n/id.po.
+- every term of i18n/crm_kbe.pot has an Indonesian translation in i18n/id.po: not empty, and not
+  the English left as it is (but for the few words Indonesian writes the same, SAME_IN_INDONESIAN).
 
 Prints one line per problem and exits 1 when there is any.
 """
@@ -15,9 +16,46 @@ import re
 import sys
 from pathlib import Path
 
+import polib
 from lxml import etree
 
 ADDON = Path(__file__).resolve().parent.parent / "crm_kbe"
+
+# Terms Indonesian writes exactly as English; keep this list short, each with its reason.
+SAME_IN_INDONESIAN = {
+    "CRM KBE",  # the app's name
+    "ID",  # the record's technical number
+    "SLA",  # the acronym Indonesian service desks use
+    "WhatsApp",  # a brand
+    "Status",  # KBBI: status
+    "Portal",  # KBBI: portal
+    "Alias",  # KBBI: alias (the e-mail alias)
+    "Manual",  # KBBI: manual (assignment by hand)
+}
+
+
+def _demo_only(entry):
+    """A term found only on demo records (the KBE story's names, Indonesian already)."""
+    return all(ref.startswith("model:") and ref.endswith("_demo") for ref, _line in entry.occurrences)
+
+
+def check_translations(addon=ADDON):
+    """Problems of i18n/id.po against i18n/crm_kbe.pot: a term missing, empty or left in English."""
+    pot_path, po_path = addon / "i18n" / "crm_kbe.pot", addon / "i18n" / "id.po"
+    if not (pot_path.is_file() and po_path.is_file()):
+        return ["i18n/crm_kbe.pot and i18n/id.po are both required"]
+    po = {(entry.msgctxt, entry.msgid): entry for entry in polib.pofile(str(po_path)) if not entry.obsolete}
+    problems = []
+    for term in polib.pofile(str(pot_path)):
+        entry = po.get((term.msgctxt, term.msgid))
+        text = re.sub(r"<[^>]*>", "", term.msgid)
+        if not re.search(r"[^\W\d_]", text):
+            continue  # no word to translate: markup, numbers, signs
+        if entry is None or not entry.msgstr:
+            problems.append(f"i18n/id.po: no Indonesian translation for {term.msgid!r}")
+        elif entry.msgstr == term.msgid and term.msgid not in SAME_IN_INDONESIAN and not _demo_only(term):
+            problems.append(f"i18n/id.po: {term.msgid!r} is still English (or add it to SAME_IN_INDONESIAN)")
+    return problems
 
 
 def defined_models(addon):
@@ -64,16 +102,7 @@ def check(addon=ADDON):
         if "model_" + model.replace(".", "_") not in covered:
             problems.append(f"model {model} has no access rights in security/ir.model.access.csv")
 
-    pot_path, po_path = addon / "i18n" / "crm_kbe.pot", addon / "i18n" / "id.po"
-    if pot_path.is_file() and po_path.is_file():
-        pot_ids = set(re.findall(r'^msgid "(.+)"$', pot_path.read_text(), re.M))
-        po_text = po_path.read_text()
-        missing = sorted(m for m in pot_ids if f'msgid "{m}"' not in po_text)
-        untranslated = re.findall(r'^msgid "(.+)"\nmsgstr ""\n\n', po_text, re.M)
-        for msgid in missing + untranslated:
-            problems.append(f"i18n/id.po: no Indonesian translation for {msgid!r}")
-    else:
-        problems.append("i18n/crm_kbe.pot and i18n/id.po are both required")
+    problems += check_translations(addon)
 
     for path in sorted(addon.rglob("*.py")):
         for number, line in enumerate(path.read_text().splitlines(), 1):

@@ -453,20 +453,30 @@ class CrmLead(models.Model):
 
     @api.depends("kbe_call_ids.state", "kbe_call_ids.date_planned")
     def _compute_kbe_next_call(self):
-        # one search for the whole batch, the earliest planned call of each opportunity first
+        # one search for the whole batch, the earliest planned call of each opportunity first; it
+        # fetches the subject too, which the pipeline card shows (no second query for the names)
+        Call = self.env["kbe.call"]
         next_call = {}
         if self._origin.ids:
-            planned = self.env["kbe.call"].search_fetch(
+            planned = Call.search_fetch(
                 [("lead_id", "in", self._origin.ids), ("state", "=", "planned")],
-                ["lead_id", "date_planned"],
+                ["lead_id", "date_planned", "name"],
                 order="date_planned, id",
             )
             for call in planned:
-                next_call.setdefault(call.lead_id, call)
+                next_call.setdefault(call.lead_id.id, call)
+        without_call = []
         for lead in self:
-            call = next_call.get(lead._origin, self.env["kbe.call"])
-            lead.kbe_next_call_id = call
-            lead.kbe_next_call_date = call.date_planned
+            call = next_call.get(lead._origin.id)
+            if call:
+                lead.kbe_next_call_id = call
+                lead.kbe_next_call_date = call.date_planned
+            else:
+                without_call.append(lead.id)
+        # one assignment for all the opportunities without a planned call
+        without_call = self.browse(without_call)
+        without_call.kbe_next_call_id = Call
+        without_call.kbe_next_call_date = False
 
     @api.depends(
         "stage_id.is_won", "probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done"

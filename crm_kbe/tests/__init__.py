@@ -11,6 +11,7 @@ from . import (
     test_foundation,
     test_install,
     test_knowledge,
+    test_layout_tour,
     test_lead_convert,
     test_lead_revenue,
     test_partner_profile,
