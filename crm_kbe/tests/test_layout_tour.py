@@ -1,6 +1,6 @@
 from datetime import datetime, time
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import KbeTourCase
 
@@ -14,9 +14,6 @@ class TestLayoutTour(KbeTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_salesman = new_test_user(
-            cls.env, login="kbe_salesman", name="Sari Sales", groups="sales_team.group_sale_salesman"
-        )
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "PT. Nusantara Boga Sejahtera",
