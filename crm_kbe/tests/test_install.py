@@ -70,8 +70,18 @@ class TestInstallLifecycle(BaseCase):
         self.assertIn("group_service_agent", xmlids)
         self.assertIn("crm_kbe_menu_customers", xmlids)
         self.assertFalse({x for x in xmlids if x.endswith("_demo")}, "demo records were loaded without demo")
-        company = self._query("SELECT name FROM res_company ORDER BY id LIMIT 1")[0][0]
+        company, trigger = self._query("SELECT name, kbe_won_trigger FROM res_company ORDER BY id LIMIT 1")[0]
         self.assertNotEqual(company, "PT. Kaktus Berduri", "the demo story must not rename a real company")
+        self.assertEqual(trigger, "quotation", "a company that starts selling with crm_kbe follows KBE's process")
+        self.assertEqual(
+            self._query(
+                "SELECT count(*) FROM res_groups_implied_rel r JOIN ir_model_data d "
+                "ON d.res_id = r.hid AND d.model = 'res.groups' AND d.name = 'group_use_lead' "
+                "AND d.module = 'crm'"
+            ),
+            [(0,)],
+            "leads stay off until a manager turns them on",
+        )
 
     def test_install_and_uninstall_beside_existing_crm_sale_account_data(self):
         # 1. a company's existing Odoo: CRM, sales and accounting with their data
@@ -83,9 +93,13 @@ class TestInstallLifecycle(BaseCase):
         before = self._query(counts)
         self.assertTrue(all(before[0]), before)
 
-        # 2. crm_kbe installs beside that data
-        self._odoo("server", "-i", "crm_kbe", "--stop-after-init")
-        self.assertEqual(self._query("SELECT state FROM ir_module_module WHERE name = 'crm_kbe'"), [("installed",)])
+        # 2. crm_kbe installs beside that data (as in production: without its demo story)
+        self._odoo("server", "-i", "crm_kbe", "--without-demo=all", "--stop-after-init")
+        self.assertEqual(
+            self._query("SELECT state, demo FROM ir_module_module WHERE name = 'crm_kbe'"), [("installed", False)]
+        )
+        # the company already sold: Odoo's "New Quotation" keeps leaving its opportunities open
+        self.assertEqual(self._query("SELECT DISTINCT kbe_won_trigger FROM res_company"), [("never",)])
 
         # 3. uninstalling it leaves no trace of crm_kbe, and the company's own data as it was
         self._odoo(
