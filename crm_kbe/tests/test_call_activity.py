@@ -133,7 +133,7 @@ class TestCallSyncCost(KbeCallCommon):
         self.env.flush_all()
         return self.env.cr.sql_log_count - before
 
-    def _events(self, count=3):
+    def _events(self, count=4):
         return (
             self.env["calendar.event"]
             .with_user(self.user_salesman)
@@ -151,7 +151,7 @@ class TestCallSyncCost(KbeCallCommon):
             )
         )
 
-    def _activities(self, count=3):
+    def _activities(self, count=4):
         todo = self.env.ref("mail.mail_activity_data_todo")
         return self.env["mail.activity"].concat(
             *(
@@ -163,9 +163,12 @@ class TestCallSyncCost(KbeCallCommon):
         )
 
     def _assert_same_cost(self, records, with_crm_kbe, stock):
-        warm_up, ours, theirs = records
-        with_crm_kbe(warm_up)  # first use of the caches (ir.model, access rules) out of the count
-        self.assertEqual(self._cost(lambda: with_crm_kbe(ours)), self._cost(lambda: stock(theirs)))
+        warm_ours, warm_theirs, ours, theirs = records
+        # the first cold use of each path fills the registry's caches (access rules): out of the count
+        self._cost(lambda: with_crm_kbe(warm_ours))
+        self._cost(lambda: stock(warm_theirs))
+        cost, stock_cost = self._cost(lambda: with_crm_kbe(ours)), self._cost(lambda: stock(theirs))
+        self.assertLessEqual(cost, stock_cost, "crm_kbe's override costs no query more than Odoo's own method")
 
     def test_move_other_calendar_entry_costs_no_query(self):
         vals = {"start": datetime(2026, 3, 11, 2, 0), "stop": datetime(2026, 3, 11, 3, 0)}
