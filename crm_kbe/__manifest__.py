@@ -1,6 +1,6 @@
 {
     "name": "CRM KBE",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "summary": "Marketing, sales, service and partner-channel management on one customer record",
     "author": "crm_kbe developers",
@@ -57,6 +57,7 @@
             "crm_kbe/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class CalendarEvent(models.Model):
@@ -7,11 +7,15 @@ class CalendarEvent(models.Model):
 
     _inherit = "calendar.event"
 
+    # set by the call when it creates its entry: an entry of no call costs no query to tell so
+    kbe_call_id = fields.Many2one(
+        "kbe.call", string="Planned Call", index="btree_not_null", ondelete="set null", readonly=True, copy=False
+    )
+
     def write(self, vals):
         if self.env.context.get("kbe_call_sync") or not {"start", "stop", "user_id", "duration"} & set(vals):
             return super().write(vals)
-        # sudo: the calendar's owner moves their entry; the call it stands for follows
-        calls = self.env["kbe.call"].sudo().search([("calendar_event_id", "in", self.ids), ("state", "=", "planned")])
+        calls = self._kbe_planned_calls()
         if not calls:
             return super().write(vals)
         # the event updates its activity itself (_sync_activities); the call then takes the new slot
@@ -29,11 +33,25 @@ class CalendarEvent(models.Model):
 
     def unlink(self):
         if not self.env.context.get("kbe_call_sync"):
-            # sudo: deleting the calendar entry of a planned call cancels the call
-            calls = (
-                self.env["kbe.call"].sudo().search([("calendar_event_id", "in", self.ids), ("state", "=", "planned")])
-            )
+            # read with the alarms, which Odoo's unlink reads first: telling that an entry is no
+            # call's costs no query of its own
+            self.fetch(["kbe_call_id", "alarm_ids"])
+            calls = self._kbe_planned_calls()
             activities = calls.activity_id
             calls.with_context(kbe_call_sync=True).write({"state": "cancelled", "activity_id": False})
-            activities.with_context(kbe_call_sync=True).unlink()
+            # sudo: the call's own activity, in the agenda of its responsible, goes with the call
+            activities.sudo().with_context(kbe_call_sync=True).unlink()
         return super().unlink()
+
+    def _kbe_planned_calls(self):
+        """The planned calls these entries stand for. Moving or deleting the entry changes the
+        call: whoever does it needs the right to change the call itself."""
+        calls = self.kbe_call_id
+        if not calls:
+            return calls
+        # sudo: only to tell which calls are still planned (a held call keeps its entry, which then
+        # follows Odoo's rules alone); the planned ones are changed with the user's own rights
+        planned_sudo = calls.sudo().filtered(lambda call: call.state == "planned" and call.calendar_event_id in self)
+        planned = calls.browse(planned_sudo.ids)
+        planned.check_access("write")
+        return planned

@@ -492,6 +492,7 @@ class KbeCall(models.Model):
             "res_id": document.id,
             "description": self.purpose if not is_html_empty(self.purpose) else False,
             "alarm_ids": [(6, 0, [])],
+            "kbe_call_id": self.id,
             # the activity is the call's only reminder; the calendar entry carries it
             "activity_ids": [(0, 0, self._kbe_activity_values())],
         }

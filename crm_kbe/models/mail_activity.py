@@ -22,15 +22,14 @@ class MailActivity(models.Model):
 
     def unlink(self):
         if not self.env.context.get("kbe_call_sync"):
-            # sudo: whoever may cancel the activity cancels the call it stands for
-            calls = self.sudo().kbe_call_id.filtered(lambda c: c.state == "planned")
+            calls = self._kbe_planned_calls()
             calls.with_context(kbe_call_sync=True).write({"state": "cancelled", "activity_id": False})
         return super().unlink()
 
     def _action_done(self, feedback=False, attachment_ids=False):
         if not self.env.context.get("kbe_call_sync"):
-            # sudo: the activity's assignee marks it done; its call is held, with the feedback as notes
-            calls = self.sudo().kbe_call_id.filtered(lambda c: c.state == "planned")
+            # the activity's assignee marks it done; its call is held, with the feedback as notes
+            calls = self._kbe_planned_calls()
             calls.with_context(kbe_call_sync=True).write(
                 {
                     "state": "held",
@@ -43,13 +42,26 @@ class MailActivity(models.Model):
             feedback=feedback, attachment_ids=attachment_ids
         )
 
+    def _kbe_planned_calls(self):
+        """The planned calls these activities stand for (kbe_call_id is read with the activity:
+        an activity of no call costs no query). Completing, moving or deleting the activity
+        changes the call: whoever does it needs the right to change the call itself (no sudo)."""
+        calls = self.kbe_call_id
+        if not calls:
+            return calls
+        # sudo: only to tell which calls are still planned; those are changed with the user's rights
+        planned_sudo = calls.sudo().filtered(lambda call: call.state == "planned")
+        planned = calls.browse(planned_sudo.ids)
+        planned.check_access("write")
+        return planned
+
     def _kbe_move_calls(self):
         """The activity was rescheduled or reassigned: its call follows (same time of day, new
         date), and the call brings its calendar entry along."""
+        planned = self._kbe_planned_calls()
         for activity in self:
-            # sudo: the user may move the activity assigned to them; its call is theirs to move
-            call = activity.sudo().kbe_call_id
-            if call.state != "planned":
+            call = activity.kbe_call_id
+            if call not in planned:
                 continue
             vals = {}
             if activity.user_id and activity.user_id != call.user_id:

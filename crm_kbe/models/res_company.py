@@ -13,7 +13,9 @@ class ResCompany(models.Model):
     kbe_won_trigger = fields.Selection(
         WON_TRIGGERS,
         string="Mark Opportunity Won When",
-        default="quotation",
+        # off by default: a company that already sells keeps its pipeline as it was; crm_kbe's
+        # post_init_hook turns KBE's process on for companies that had no opportunity nor order yet
+        default="never",
         required=True,
         help="When an opportunity becomes Won because of its sales orders. The KBE process marks it "
         "won as soon as a quotation is created.",

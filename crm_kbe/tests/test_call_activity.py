@@ -1,6 +1,10 @@
 from datetime import date, datetime
 
+from odoo.addons.crm_kbe.models.calendar_event import CalendarEvent as KbeCalendarEvent
+from odoo.addons.crm_kbe.models.mail_activity import MailActivity as KbeMailActivity
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common_call import KbeCallCommon
 
@@ -112,3 +116,130 @@ class TestCallActivity(KbeCallCommon):
         call.with_user(self.user_salesman).unlink()
         self.assertFalse(activity.exists())
         self.assertFalse(event.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestCallSyncCost(KbeCallCommon):
+    """Moving, completing or deleting a calendar entry or an activity that is no call's costs
+    exactly the queries Odoo's own method costs: crm_kbe's overrides are measured against the
+    same operation with the override skipped (``super(<crm_kbe's class>, record)``), on twin
+    records, as the rep."""
+
+    def _cost(self, operation):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        operation()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def _events(self, count=4):
+        return (
+            self.env["calendar.event"]
+            .with_user(self.user_salesman)
+            .create(
+                [
+                    {
+                        "name": f"Rapat internal {index}",
+                        "start": datetime(2026, 3, 10, 2, 0),
+                        "stop": datetime(2026, 3, 10, 3, 0),
+                        "user_id": self.user_salesman.id,
+                        "partner_ids": [(6, 0, self.user_salesman.partner_id.ids)],
+                    }
+                    for index in range(count)
+                ]
+            )
+        )
+
+    def _activities(self, count=4):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return self.env["mail.activity"].concat(
+            *(
+                self.lead.with_user(self.user_salesman).activity_schedule(
+                    activity_type_id=todo.id, summary=f"Kirim menu {index}", user_id=self.user_salesman.id
+                )
+                for index in range(count)
+            )
+        )
+
+    def _assert_same_cost(self, records, kbe_class, method, *args, **kwargs):
+        """``method`` costs with crm_kbe's override (of ``kbe_class``) what it costs without."""
+        warm_ours, warm_theirs, ours, theirs = records
+
+        def with_crm_kbe(record):
+            return getattr(record, method)(*args, **kwargs)
+
+        def stock(record):
+            return _without_crm_kbe(kbe_class, record, method, *args, **kwargs)
+
+        # the first cold use of each path fills the registry's caches (access rules): out of the count
+        self._cost(lambda: with_crm_kbe(warm_ours))
+        self._cost(lambda: stock(warm_theirs))
+        cost, stock_cost = self._cost(lambda: with_crm_kbe(ours)), self._cost(lambda: stock(theirs))
+        self.assertLessEqual(cost, stock_cost, f"{method}: crm_kbe's override costs no query more than Odoo's")
+
+    def test_move_other_calendar_entry_costs_no_query(self):
+        vals = {"start": datetime(2026, 3, 11, 2, 0), "stop": datetime(2026, 3, 11, 3, 0)}
+        self._assert_same_cost(self._events(), KbeCalendarEvent, "write", vals)
+
+    def test_delete_other_calendar_entry_costs_no_query(self):
+        self._assert_same_cost(self._events(), KbeCalendarEvent, "unlink")
+
+    def test_delete_other_activity_costs_no_query(self):
+        self._assert_same_cost(self._activities(), KbeMailActivity, "unlink")
+
+    def test_reschedule_other_activity_costs_no_query(self):
+        self._assert_same_cost(self._activities(), KbeMailActivity, "write", {"date_deadline": date(2026, 3, 20)})
+
+    def test_complete_other_activity_costs_no_query(self):
+        self._assert_same_cost(self._activities(), KbeMailActivity, "_action_done", feedback="Terkirim")
+
+
+def _without_crm_kbe(kbe_class, record, method, *args, **kwargs):
+    """``record.method(...)`` as Odoo defines it, crm_kbe's override in ``kbe_class`` skipped."""
+    return getattr(super(kbe_class, record), method)(*args, **kwargs)
+
+
+@tagged("post_install", "-at_install")
+class TestCallSyncAccess(KbeCallCommon):
+    """What Odoo lets a user do to a calendar entry or an activity does not let them change a
+    call they may not change: the call's entry and activity follow the call's own rights."""
+
+    def test_colleague_of_another_team_cannot_move_the_call_through_its_calendar_entry(self):
+        call = self._call()
+        event = call.calendar_event_id.with_user(self.user_other_team)
+        self.assertTrue(event.has_access("write"), "Odoo lets every employee edit a shared calendar entry")
+        self.assertFalse(call.with_user(self.user_other_team).has_access("write"))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            event.write({"start": datetime(2026, 3, 16, 2, 0), "stop": datetime(2026, 3, 16, 2, 30)})
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            event.unlink()
+        self.assertEqual(call.state, "planned")
+        self.assertEqual(call.date_planned, datetime(2026, 3, 10, 3, 0))
+
+    def test_colleague_of_another_team_cannot_cancel_or_log_the_call_through_its_activity(self):
+        # a call on the customer: its activity is on the partner, which every employee may edit
+        call = self._call(lead_id=False, partner_id=self.customer.id)
+        activity = call.activity_id.with_user(self.user_other_team)
+        self.assertTrue(activity.has_access("unlink"), "Odoo lets them delete an activity of the customer")
+        self.assertTrue(activity.has_access("write"))
+        for operation in (
+            activity.unlink,
+            lambda: activity.action_feedback(feedback="Sudah"),
+            lambda: activity.write({"date_deadline": date(2026, 3, 20)}),
+        ):
+            with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+                operation()
+        self.assertEqual(call.state, "planned")
+        self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 10))
+
+    def test_other_entries_and_activities_stay_free_for_everyone(self):
+        # the same colleague moves and deletes entries and activities that are no call's
+        event = self.env["calendar.event"].create(
+            {"name": "Rapat", "start": datetime(2026, 3, 10, 2, 0), "stop": datetime(2026, 3, 10, 3, 0)}
+        )
+        event.with_user(self.user_other_team).write({"start": datetime(2026, 3, 12, 2, 0)})
+        self.assertEqual(event.stop, datetime(2026, 3, 12, 3, 0))
+        activity = self.customer.activity_schedule("mail.mail_activity_data_todo", user_id=self.user_other_team.id)
+        activity.with_user(self.user_other_team).action_feedback(feedback="Beres")
+        self.assertFalse(activity.exists())

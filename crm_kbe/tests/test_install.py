@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 import odoo
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools import SQL, config
 
 ODOO_BIN = Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
@@ -70,12 +70,23 @@ class TestInstallLifecycle(BaseCase):
         self.assertIn("group_service_agent", xmlids)
         self.assertIn("crm_kbe_menu_customers", xmlids)
         self.assertFalse({x for x in xmlids if x.endswith("_demo")}, "demo records were loaded without demo")
-        company = self._query("SELECT name FROM res_company ORDER BY id LIMIT 1")[0][0]
+        company, trigger = self._query("SELECT name, kbe_won_trigger FROM res_company ORDER BY id LIMIT 1")[0]
         self.assertNotEqual(company, "PT. Kaktus Berduri", "the demo story must not rename a real company")
+        self.assertEqual(trigger, "quotation", "a company that starts selling with crm_kbe follows KBE's process")
 
     def test_install_and_uninstall_beside_existing_crm_sale_account_data(self):
-        # 1. a company's existing Odoo: CRM, sales and accounting with their data
+        # 1. a company's existing Odoo: CRM, sales and accounting with their data, and a second
+        #    company that sells too (Odoo's demo opportunities and orders are the first one's)
         self._odoo("server", "-i", "sale_crm,sale_management,account", "--stop-after-init")
+        self._odoo(
+            "shell",
+            stdin=(
+                "company = env['res.company'].create({'name': 'PT. Sudah Jualan'})\n"
+                "env['sale.order'].create({'partner_id': env.ref('base.res_partner_2').id, "
+                "'company_id': company.id})\n"
+                "env.cr.commit()\n"
+            ),
+        )
         counts = (
             "SELECT (SELECT count(*) FROM crm_lead), (SELECT count(*) FROM sale_order), "
             "(SELECT count(*) FROM account_move), (SELECT count(*) FROM res_partner)"
@@ -83,9 +94,13 @@ class TestInstallLifecycle(BaseCase):
         before = self._query(counts)
         self.assertTrue(all(before[0]), before)
 
-        # 2. crm_kbe installs beside that data
+        # 2. crm_kbe installs beside that data (with its demo story, as the database has demo data)
         self._odoo("server", "-i", "crm_kbe", "--stop-after-init")
         self.assertEqual(self._query("SELECT state FROM ir_module_module WHERE name = 'crm_kbe'"), [("installed",)])
+        # the company that already sold: Odoo's "New Quotation" keeps leaving its opportunities open
+        self.assertEqual(
+            self._query("SELECT kbe_won_trigger FROM res_company WHERE name = 'PT. Sudah Jualan'"), [("never",)]
+        )
 
         # 3. uninstalling it leaves no trace of crm_kbe, and the company's own data as it was
         self._odoo(
@@ -107,3 +122,22 @@ class TestInstallLifecycle(BaseCase):
             ),
             [("crm.lead",)],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoKeepsOdooStandard(TransactionCase):
+    """The demo story adds records and changes no standard record's meaning (the test database
+    has crm_kbe's demo data; Odoo's own suites run in it)."""
+
+    def test_employees_keep_odoo_lead_setting(self):
+        # Leads are a CRM setting (Settings > CRM > Leads): the demo does not turn it on for everyone
+        self.assertNotIn(self.env.ref("crm.group_use_lead"), self.env.ref("base.group_user").implied_ids)
+        self.assertFalse(self.env.ref("base.user_demo").has_group("crm.group_use_lead"))
+
+    def test_demo_numbers_match_no_other_contact(self):
+        own = self.env["ir.model.data"].search([("module", "=", "crm_kbe"), ("model", "=", "res.partner")])
+        partners = self.env["res.partner"].browse(own.mapped("res_id")).filtered("phone")
+        others = self.env["res.partner"].search([("id", "not in", partners.ids), ("phone", "!=", False)])
+        tails = {"".join(c for c in p.phone if c.isdigit())[-7:] for p in others}
+        for partner in partners:
+            self.assertNotIn("".join(c for c in partner.phone if c.isdigit())[-7:], tails, partner.phone)

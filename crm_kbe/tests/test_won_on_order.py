@@ -1,3 +1,4 @@
+from odoo.addons.crm_kbe import post_init_hook
 from odoo.tests import Form, tagged
 
 from .common import KbeSalesCommon
@@ -20,8 +21,8 @@ class TestWonOnOrder(KbeSalesCommon):
                 line.product_uom_qty = 10
         return form.record
 
-    def test_quotation_marks_won_by_default(self):
-        self.assertEqual(self.env.company.kbe_won_trigger, "quotation")
+    def test_quotation_marks_won_in_kbe_process(self):
+        self.env.company.kbe_won_trigger = "quotation"
         order = self._new_quotation()
         self.assertEqual(order.opportunity_id, self.opportunity)
         self.assertEqual(order.team_id, self.team)
@@ -72,3 +73,47 @@ class TestWonOnOrder(KbeSalesCommon):
         self.assertFalse(self.opportunity.with_user(self.user_salesman).has_access("read"))
         order.with_user(self.user_salesman).action_confirm()
         self.assertTrue(self.opportunity.stage_id.is_won)
+
+
+@tagged("post_install", "-at_install")
+class TestWonTriggerDefault(KbeSalesCommon):
+    """Installing crm_kbe changes nothing in a company that already sells: "won on quotation" is
+    on only where there was no opportunity nor sales order yet."""
+
+    def _company(self, name):
+        company = self.env["res.company"].create({"name": name})
+        self.user_sales_manager.company_ids |= company
+        return company
+
+    def test_new_company_keeps_odoo_behaviour(self):
+        company = self._company("PT. Baru")
+        self.assertEqual(company.kbe_won_trigger, "never")
+        opportunity = self._lead(type="opportunity", company_id=company.id, team_id=False, user_id=False)
+        self.env["sale.order"].with_company(company).create(
+            {"partner_id": self.customer.id, "opportunity_id": opportunity.id, "company_id": company.id}
+        )
+        self.assertFalse(opportunity.stage_id.is_won, "Odoo's New Quotation does not win the opportunity")
+
+    def test_install_turns_kbe_process_on_only_where_nothing_was_sold(self):
+        selling, with_order, fresh, chosen = (
+            self._company(name) for name in ("PT. Lama", "PT. Order", "PT. Baru", "PT. Pilih")
+        )
+        self._lead(type="opportunity", company_id=selling.id, team_id=False, user_id=False)
+        self.env["sale.order"].create({"partner_id": self.customer.id, "company_id": with_order.id})
+        # a lead is no sale yet; a company that chose "confirm" keeps its choice
+        self._lead(company_id=fresh.id, team_id=False, user_id=False)
+        chosen.kbe_won_trigger = "confirm"
+        post_init_hook(self.env)
+        self.assertEqual(selling.kbe_won_trigger, "never")
+        self.assertEqual(with_order.kbe_won_trigger, "never")
+        self.assertEqual(fresh.kbe_won_trigger, "quotation")
+        self.assertEqual(chosen.kbe_won_trigger, "confirm")
+
+    def test_settings_show_the_company_choice(self):
+        # the CRM settings are the administrator's job
+        self.env.company.kbe_won_trigger = "confirm"
+        settings = self.env["res.config.settings"].with_user(self.env.ref("base.user_admin")).create({})
+        self.assertEqual(settings.kbe_won_trigger, "confirm")
+        settings.kbe_won_trigger = "never"
+        settings.execute()
+        self.assertEqual(self.env.company.kbe_won_trigger, "never")
