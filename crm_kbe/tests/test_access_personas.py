@@ -54,6 +54,21 @@ class TestDemoPersonas(TransactionCase):
                 )
                 self.assertEqual(auth["uid"], user.id)
 
+    def test_sales_personas_work_with_leads(self):
+        # the KBE walkthrough starts from Leads: the sales personas have Odoo's "Leads" feature,
+        # given to them only (employees in general keep Odoo's setting)
+        for xmlid in ("user_kbe_rep_demo", "user_kbe_sales_manager_demo", "user_kbe_telesales_demo"):
+            self.assertTrue(self._persona(xmlid).has_group("crm.group_use_lead"), xmlid)
+        self.assertFalse(self.env.ref("crm_kbe.user_kbe_service_agent_demo").has_group("crm.group_use_lead"))
+
+    def test_sales_personas_find_their_pipeline(self):
+        for xmlid in ("user_kbe_rep_demo", "user_kbe_telesales_demo"):
+            user = self._persona(xmlid)
+            mine = self.env["crm.lead"].with_user(user).search([("type", "=", "opportunity"), ("user_id", "=", user.id)])
+            self.assertTrue(mine, f"{user.login} opens an empty pipeline")
+        calls = self.env["kbe.call"].with_user(self._persona("user_kbe_telesales_demo")).search([("state", "=", "planned")])
+        self.assertIn(self._persona("user_kbe_telesales_demo"), calls.user_id)
+
     def test_personas_work_in_their_teams(self):
         catering = self.env.ref("crm_kbe.crm_team_catering_demo")
         self.assertIn(self._persona("user_kbe_rep_demo"), catering.member_ids)
