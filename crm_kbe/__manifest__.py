@@ -52,7 +52,6 @@
             "crm_kbe/static/tests/tours/**/*",
         ],
     },
-    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }
