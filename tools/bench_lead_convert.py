@@ -29,7 +29,12 @@ def make_personas(env):
     users = env["res.users"].with_context(no_reset_password=True, mail_create_nosubscribe=True)
     rep, colleague = users.create(
         [
-            {"name": "Bench Rep", "login": "bench_rep", "email": "rep@bench.example.com", "groups_id": [(6, 0, group.ids)]},
+            {
+                "name": "Bench Rep",
+                "login": "bench_rep",
+                "email": "rep@bench.example.com",
+                "groups_id": [(6, 0, group.ids)],
+            },
             {"name": "Bench Colleague", "login": "bench_colleague", "groups_id": [(6, 0, group.ids)]},
         ]
     )
@@ -153,7 +158,10 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         personas = make_personas(env)
         print(f"as {personas[0].name} (Sales / User: Own Documents Only), each lead has a colleague's twin\n")
-        print("| case | leads | stock Odoo queries/lead | crm_kbe queries/lead | ratio | stock Odoo ms/lead | crm_kbe ms/lead | ratio |")
+        print(
+            "| case | leads | stock Odoo queries/lead | crm_kbe queries/lead | ratio "
+            "| stock Odoo ms/lead | crm_kbe ms/lead | ratio |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
 
         def row(case, count, results):

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.osv import expression
-from odoo.tools import email_normalize, email_split, escape_psql, groupby, parse_contact_from_email
+from odoo.tools import email_normalize, email_split, escape_psql, parse_contact_from_email
 
 from .res_partner import COMPANY_SIZES, CONTACT_CHANNELS, CONTACT_TIMES
 
@@ -401,7 +401,11 @@ class CrmLead(models.Model):
             return lead.contact_name or (parse_contact_from_email(lead.email_from)[0] if lead.email_from else False)
 
         company_of = create(
-            [(lead, lead._prepare_customer_values(lead.partner_name, is_company=True)) for lead in self if lead.partner_name]
+            [
+                (lead, lead._prepare_customer_values(lead.partner_name, is_company=True))
+                for lead in self
+                if lead.partner_name
+            ]
         )
         contact_of = create(
             [

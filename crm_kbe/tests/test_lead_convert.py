@@ -243,7 +243,9 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertFalse(manager_wizard.hidden_duplicate_message)
 
     def test_merge_refused_with_a_message_when_target_is_not_writable(self):
-        colleague_opportunity = self._lead(type="opportunity", user_id=self.user_colleague.id, partner_id=self.customer.id)
+        colleague_opportunity = self._lead(
+            type="opportunity", user_id=self.user_colleague.id, partner_id=self.customer.id
+        )
         lead = self._lead(partner_id=self.customer.id)
         # the target is not offered to the rep; chosen anyway over RPC, the merge is refused
         wizard = (
@@ -259,7 +261,9 @@ class TestLeadConvert(KbeSalesCommon):
     def test_mass_conversion_as_rep_beside_colleagues_duplicates(self):
         leads = self.env["crm.lead"]
         for index in range(3):
-            leads |= self._lead(name=f"Massal {index}", contact_name=f"Kontak {index}", email_from=f"k{index}@m.example.com")
+            leads |= self._lead(
+                name=f"Massal {index}", contact_name=f"Kontak {index}", email_from=f"k{index}@m.example.com"
+            )
         colleague_lead = self._lead(user_id=self.user_colleague.id, email_from="k0@m.example.com")
         server_action = self.env.ref("crm_kbe.crm_lead_action_kbe_convert").with_user(self.user_salesman)
         action = server_action.with_context(active_model="crm.lead", active_ids=leads.ids).run()
@@ -305,7 +309,10 @@ class TestLeadConvert(KbeSalesCommon):
     @warmup
     def test_single_conversion_through_the_form_query_count(self):
         lead = self._lead(
-            partner_name="PT. Hitung", contact_name="Hana", email_from="hana@hitung.example.com", phone="+62 812 5555 0101"
+            partner_name="PT. Hitung",
+            contact_name="Hana",
+            email_from="hana@hitung.example.com",
+            phone="+62 812 5555 0101",
         ).with_user(self.env.user)
         # stock Odoo's wizard costs about 80 queries for the same clicks (tools/bench_lead_convert.py)
         with self.assertQueryCount(kbe_salesman=57):

@@ -92,7 +92,8 @@ class KbeLeadConvert(models.TransientModel):
         compute_sudo=False,
         domain="[('share', '=', False)]",
     )
-    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id", store=True, readonly=False, compute_sudo=False
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", compute="_compute_team_id", store=True, readonly=False, compute_sudo=False
     )
 
     @api.model
