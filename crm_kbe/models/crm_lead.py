@@ -305,39 +305,33 @@ class CrmLead(models.Model):
 
     def _kbe_convert(self, customer_action="create", partner=None, user=None, team=None):
         """Convert these leads to opportunities through Odoo's own steps, so that what other
-        addons add to them applies: ``convert_opportunity`` (with ``_convert_opportunity_data``)
-        given each lead's customer, ``_handle_partner_assignment``, then
-        ``_handle_salesmen_assignment``. ``customer_action`` is create / exist / nothing.
+        addons add to them applies: the customer by ``_find_matching_partner`` (mass conversion),
+        ``_prepare_customer_values`` and ``_handle_partner_assignment``, the conversion by
+        ``_convert_opportunity_data``, salesperson and team by ``_handle_salesmen_assignment``.
+        ``customer_action`` is create / exist / nothing.
 
         Where Odoo goes lead by lead, many leads are done in batches: the new customers are
-        created together (from ``_prepare_customer_values``) and leads sharing a customer are
-        converted by one call. Nothing reads the probability between these steps, so Odoo's
-        predictive scoring runs once for all the changes. A salesperson given many opportunities
-        at once gets one notification listing them, not one e-mail each."""
+        created together and leads with the same conversion values are written together.
+        Nothing reads the probability between these steps, so Odoo's predictive scoring runs once
+        for all the changes. A salesperson given many opportunities at once gets one
+        notification listing them, not one e-mail each."""
         self._kbe_check_convertible()
         batch = len(self) > 1
         leads = self.with_context(mail_auto_subscribe_no_notify=True) if batch else self
         if customer_action == "exist" and not partner:
             raise UserError(self.env._("Choose the existing customer to link the leads to."))
         if customer_action == "exist":
-            customer_of = dict.fromkeys(leads, partner)
+            leads._handle_partner_assignment(force_partner_id=partner.id, create_missing=False)
         elif customer_action == "create":
             # as in Odoo's wizards, new customers get the salesperson the leads are assigned to
             customer_of = leads.with_context(default_user_id=user.id if user else False)._kbe_find_or_create_customers(
                 match_email=batch
             )
-        else:
-            customer_of = {lead: lead.partner_id for lead in leads}
-        if batch:
-            leads._kbe_convert_opportunities(customer_of)
-        else:
-            leads.convert_opportunity(customer_of[leads])
-        if customer_action != "nothing":
+            for lead in leads.filtered(lambda lead: lead.partner_id != customer_of[lead]):
+                lead.partner_id = customer_of[lead]
             # every lead has its customer by now: Odoo's step (and its extensions) runs on them
-            leads._handle_partner_assignment(
-                force_partner_id=partner.id if partner and customer_action == "exist" else False,
-                create_missing=customer_action == "create",
-            )
+            leads._handle_partner_assignment(create_missing=True)
+        leads._kbe_convert_opportunities(team)
         # Odoo's step, on the leads whose salesperson or team changes (the others would only be
         # written their own values)
         to_assign = leads.filtered(lambda lead: (user and lead.user_id != user) or (team and lead.team_id != team))
@@ -349,14 +343,18 @@ class CrmLead(models.Model):
             self._kbe_notify_assignment(user)
         return self
 
-    def _kbe_convert_opportunities(self, customer_of):
-        """``convert_opportunity`` in batch: Odoo's writes each lead on its own (and the next
-        lead's check re-reads the probability, re-running predictive scoring per lead). Here
-        Odoo's ``_convert_opportunity_data`` gives the values of each lead and leads with the
-        same values are written together; ``_kbe_check_convertible`` did Odoo's check first."""
+    def _kbe_convert_opportunities(self, team=None):
+        """Odoo's ``convert_opportunity`` in batch. Odoo writes each lead on its own, and its
+        check of the next lead reads the probability, which re-runs predictive scoring per lead.
+        Here Odoo's ``_convert_opportunity_data`` gives the values of each lead (so that its
+        extensions apply), and leads with the same values are written together, after Odoo's
+        check (``_kbe_check_convertible``). The team is written with them: the opportunity keeps
+        the team the user confirmed in the wizard instead of Odoo recomputing it from the type."""
         leads_by_values = defaultdict(list)
         for lead in self:
-            values = lead._convert_opportunity_data(customer_of[lead])
+            lead_team = team or lead.team_id
+            values = lead._convert_opportunity_data(lead.partner_id, team_id=lead_team.id)
+            values.setdefault("team_id", lead_team.id)
             leads_by_values[tuple(sorted(values.items()))].append(lead.id)
         for values, lead_ids in leads_by_values.items():
             self.browse(lead_ids).write(dict(values))
@@ -387,6 +385,9 @@ class CrmLead(models.Model):
             mail_create_nolog=True,
         )
 
+        # the defaults of a new customer depend on the context, not on its values: ask for them
+        # once for all (the ORM would ask again for each customer)
+        defaults = Partner._add_missing_default_values({}) if self else {}
         # the salesperson is set after creation, with one write per salesperson: they follow all
         # their new customers in one subscription, not one per customer
         salesperson_of = defaultdict(list)
@@ -394,7 +395,7 @@ class CrmLead(models.Model):
         def create(values_by_lead):
             for lead, values in values_by_lead:
                 salesperson_of[values.pop("user_id", False)].append(lead)
-            partners = Partner.create([values for _lead, values in values_by_lead])
+            partners = Partner.create([{**defaults, **values} for _lead, values in values_by_lead])
             return dict(zip((lead for lead, _values in values_by_lead), partners, strict=True))
 
         def contact_name(lead):
@@ -530,13 +531,10 @@ class CrmLead(models.Model):
             lead.kbe_next_call_id = call
             lead.kbe_next_call_date = call.date_planned
 
-    @api.depends(
-        "stage_id.is_won", "probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done"
-    )
+    @api.depends("probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done")
     def _compute_kbe_calls_until_won(self):
-        won = self.filtered(
-            lambda lead: lead._origin.id and lead.active and (lead.stage_id.is_won or lead.probability == 100)
-        )
+        # won as Odoo counts it (a won stage sets the probability to 100): no stage to read
+        won = self.filtered(lambda lead: lead._origin.id and lead.active and lead.probability == 100)
         counts = defaultdict(int)
         if won:
             # sudo: a figure of the opportunity, whoever made the calls
