@@ -315,7 +315,7 @@ class TestLeadConvert(KbeSalesCommon):
             phone="+62 812 5555 0101",
         ).with_user(self.env.user)
         # stock Odoo's wizard: about 80 queries for the same clicks (tools/bench_lead_convert.py)
-        with self.assertQueryCount(kbe_salesman=53):
+        with self.assertQueryCount(kbe_salesman=56):
             wizard = self._wizard(lead)
             wizard.customer_action = "create"
             wizard.save().action_apply()

@@ -9,9 +9,8 @@ class KbeLeadConvert(models.TransientModel):
     the work itself is done by ``crm.lead._kbe_convert`` / ``_kbe_merge`` through Odoo's steps.
 
     Every choice is computed as the user who converts (``compute_sudo=False``, as in Odoo's
-    wizard): the duplicates listed are those they may read. An existing customer is proposed when
-    the lead has one or a customer has its e-mail (Odoo's wizard also tries the names by
-    substring, which proposes "PT. Sinar Jaya" for a lead of "PT. Sinar")."""
+    wizard): the duplicates listed are those they may read, and the existing customer proposed
+    is the one Odoo's ``_find_matching_partner`` finds (e-mail, then company or contact name)."""
 
     _name = "kbe.lead.convert"
     _description = "Convert Leads to Opportunities"
@@ -155,7 +154,7 @@ class KbeLeadConvert(models.TransientModel):
             lead = wizard.lead_ids[:1]._origin
             if len(wizard.lead_ids) > 1:
                 wizard.customer_action = "create"
-            elif lead.partner_id or (lead and lead._find_matching_partner(email_only=True)):
+            elif lead.partner_id or (lead and lead._find_matching_partner()):
                 wizard.customer_action = "exist"
             elif lead.partner_name or lead.contact_name:
                 wizard.customer_action = "create"
@@ -168,7 +167,7 @@ class KbeLeadConvert(models.TransientModel):
             if wizard.customer_action != "exist":
                 wizard.partner_id = False
             elif not wizard.partner_id and len(wizard.lead_ids) == 1:
-                wizard.partner_id = wizard.lead_ids._origin._find_matching_partner(email_only=True)
+                wizard.partner_id = wizard.lead_ids._origin._find_matching_partner()
 
     @api.depends("lead_ids")
     def _compute_user_id(self):
