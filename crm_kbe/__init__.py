@@ -16,10 +16,3 @@ def post_init_hook(env):
         return  # records shared by every company: they all had data
     fresh = env["res.company"].search([("id", "not in", list(busy)), ("kbe_won_trigger", "=", "never")])
     fresh.kbe_won_trigger = "quotation"
-
-
-def uninstall_hook(env):
-    """crm_kbe unbinds Odoo's mass conversion from the lead list; give it back."""
-    action = env.ref("crm.action_crm_send_mass_convert", raise_if_not_found=False)
-    if action:
-        action.binding_model_id = env.ref("crm.model_crm_lead")

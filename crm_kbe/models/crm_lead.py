@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -6,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.osv import expression
+from odoo.tools import email_normalize, email_split, escape_psql, parse_contact_from_email
 
 from .res_partner import COMPANY_SIZES, CONTACT_CHANNELS, CONTACT_TIMES
 
@@ -110,31 +112,18 @@ class CrmLead(models.Model):
         for lead in self:
             lead.kbe_realized_revenue = totals.get(lead._origin, 0.0)
 
-    @api.constrains("probability")
-    def _check_kbe_probability(self):
+    @api.constrains("kbe_margin_percent")
+    def _check_kbe_margin_percent(self):
+        # expected revenue and probability are Odoo's fields, checked by Odoo: only crm_kbe's own
+        # margin is checked here
         for lead in self:
-            if lead.probability and not 0 <= lead.probability <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The probability of “%(lead)s” must be between 0 and 100 %%, not %(value)s.",
-                        lead=lead.name,
-                        value=lead.probability,
-                    )
-                )
-
-    @api.constrains("expected_revenue", "kbe_margin_percent")
-    def _check_kbe_revenue_margin(self):
-        for lead in self:
-            if (lead.expected_revenue or 0.0) < 0:
-                raise ValidationError(
-                    self.env._("The expected revenue of “%(lead)s” cannot be negative.", lead=lead.name)
-                )
-            if not 0 <= (lead.kbe_margin_percent or 0.0) <= 100:
+            margin = lead.kbe_margin_percent or 0.0
+            if not math.isfinite(margin) or not 0 <= margin <= 100:
                 raise ValidationError(
                     self.env._(
                         "The expected margin of “%(lead)s” must be between 0 and 100 %%, not %(value)s.",
                         lead=lead.name,
-                        value=lead.kbe_margin_percent,
+                        value=margin,
                     )
                 )
 
@@ -145,13 +134,18 @@ class CrmLead(models.Model):
     def action_kbe_convert(self):
         """Open the KBE conversion wizard on these leads (the form button and the list action)."""
         self.check_access("write")
-        action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_lead_convert_action")
-        action["context"] = {
-            "default_lead_ids": [Command.set(self.ids)],
-            "active_model": "crm.lead",
-            "active_ids": self.ids,
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Convert to Opportunity"),
+            "res_model": "kbe.lead.convert",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_ids": [Command.set(self.ids)],
+                "active_model": "crm.lead",
+                "active_ids": self.ids,
+            },
         }
-        return action
 
     def action_kbe_view_invoices(self):
         self.ensure_one()
@@ -207,7 +201,7 @@ class CrmLead(models.Model):
                         lead=lead.name,
                     )
                 )
-            if lead.probability == 100 or lead.stage_id.is_won:
+            if lead.probability == 100:  # what Odoo's convert_opportunity skips
                 raise UserError(self.env._("“%(lead)s” is already won.", lead=lead.name))
             if not merge and lead.type == "opportunity":
                 raise UserError(self.env._("“%(lead)s” is already an opportunity.", lead=lead.name))
@@ -247,120 +241,193 @@ class CrmLead(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    def _kbe_find_duplicates(self):
-        """Likely duplicates of this lead: same e-mail, phone, customer or company name."""
+    # --- duplicates: Odoo's _get_lead_duplicates, with crm_kbe's criteria added ---
+
+    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
+        """Odoo matches on e-mail and customer. Called on one lead (crm_kbe's wizard does), this
+        also finds the leads with that lead's phone, commercial entity or company name; Odoo's
+        own callers use an empty recordset and get Odoo's result unchanged. Like Odoo's, the
+        search runs as the current user: only leads they may read."""
+        duplicates = super()._get_lead_duplicates(partner=partner, email=email, include_lost=include_lost)
+        domains = self._kbe_duplicate_domains() if len(self) == 1 else []
+        if not domains:
+            return duplicates
+        # the same states as Odoo's search above
+        if include_lost:
+            state = ["|", ("type", "=", "opportunity"), ("active", "=", True)]
+        else:
+            state = ["&", ("active", "=", True), "|", ("stage_id", "=", False), ("stage_id.is_won", "=", False)]
+        domain = expression.AND([expression.OR(domains), state])
+        return duplicates | self.with_context(active_test=False).search(domain)
+
+    def _kbe_duplicate_domains(self):
         self.ensure_one()
         domains = []
-        if self.email_normalized:
-            domains.append([("email_normalized", "=", self.email_normalized)])
         if self.phone_sanitized:
             domains.append([("phone_sanitized", "=", self.phone_sanitized)])
         if self.partner_id:
             domains.append([("partner_id", "child_of", self.partner_id.commercial_partner_id.id)])
-        if self.partner_name:
-            domains.append([("partner_name", "=ilike", self.partner_name.strip())])
+        if self.partner_name and self.partner_name.strip():
+            domains.append([("partner_name", "=ilike", escape_psql(self.partner_name.strip()))])
+        return domains
+
+    def _kbe_get_duplicates(self):
+        """Likely duplicates of this lead that the current user may read, found as Odoo's
+        conversion wizard finds them (lost opportunities included)."""
+        self.ensure_one()
+        duplicates = self._get_lead_duplicates(
+            partner=self.partner_id, email=self.partner_id.email or self.email_from, include_lost=True
+        )
+        return duplicates - self._origin
+
+    def _kbe_count_hidden_duplicates(self, visible):
+        """How many likely duplicates of this lead the current user may not read (a colleague's
+        lead with the same e-mail, phone or company), so that the wizard can tell them to ask a
+        manager. The criteria are those above: Odoo's e-mail and customer, and crm_kbe's."""
+        self.ensure_one()
+        domains = self._kbe_duplicate_domains()
+        email = self.partner_id.email or self.email_from
+        emails = [email_normalize(part) for part in email_split(email)] if email else []
+        domains += [[("email_normalized", "=", normalized)] for normalized in emails if normalized]
         if not domains:
-            return self.browse()
+            return 0
         domain = expression.AND(
             [
                 expression.OR(domains),
-                [("id", "!=", self._origin.id), ("probability", "<", 100)],
-                ["|", ("active", "=", True), ("type", "=", "opportunity")],
+                ["|", ("type", "=", "opportunity"), ("active", "=", True)],
+                [("id", "not in", [*visible.ids, self._origin.id])],
             ]
         )
-        return self.with_context(active_test=False).search(domain, limit=20)
+        # sudo: a count with full rights of what the user cannot see; no record leaves this line
+        return self.env["crm.lead"].sudo().with_context(active_test=False).search_count(domain)
+
+    # --- conversion: Odoo's steps, batched where Odoo goes lead by lead ---
+
+    def _kbe_convert(self, customer_action="create", partner=None, user=None, team=None):
+        """Convert these leads to opportunities through Odoo's own steps, so that what other
+        addons add to them applies: the customer by ``_find_matching_partner`` (mass conversion),
+        ``_prepare_customer_values`` and ``_handle_partner_assignment``, the conversion by
+        ``_convert_opportunity_data``, salesperson and team by ``_handle_salesmen_assignment``.
+        ``customer_action`` is create / exist / nothing.
+
+        Where Odoo goes lead by lead, many leads are done in batches: the new customers are
+        created together and leads with the same conversion values are written together.
+        Nothing reads the probability between these steps, so Odoo's predictive scoring runs once
+        for all the changes. A salesperson given many opportunities at once gets one
+        notification listing them, not one e-mail each."""
+        self._kbe_check_convertible()
+        batch = len(self) > 1
+        leads = self.with_context(mail_auto_subscribe_no_notify=True) if batch else self
+        if customer_action == "exist" and not partner:
+            raise UserError(self.env._("Choose the existing customer to link the leads to."))
+        if customer_action == "exist":
+            leads._handle_partner_assignment(force_partner_id=partner.id, create_missing=False)
+        elif customer_action == "create":
+            # as in Odoo's wizards, new customers get the salesperson the leads are assigned to
+            customer_of = leads.with_context(default_user_id=user.id if user else False)._kbe_find_or_create_customers(
+                match_email=batch
+            )
+            for lead in leads.filtered(lambda lead: lead.partner_id != customer_of[lead]):
+                lead.partner_id = customer_of[lead]
+            # every lead has its customer by now: Odoo's step (and its extensions) runs on them
+            leads._handle_partner_assignment(create_missing=True)
+        leads._kbe_convert_opportunities(team)
+        # Odoo's step, on the leads whose salesperson or team changes (the others would only be
+        # written their own values)
+        to_assign = leads.filtered(lambda lead: (user and lead.user_id != user) or (team and lead.team_id != team))
+        if to_assign:
+            to_assign._handle_salesmen_assignment(
+                user_ids=user.ids if user else False, team_id=team.id if team else False
+            )
+        if batch and user and user != self.env.user:
+            self._kbe_notify_assignment(user)
+        return self
+
+    def _kbe_convert_opportunities(self, team=None):
+        """Odoo's ``convert_opportunity`` in batch. Odoo writes each lead on its own, and its
+        check of the next lead reads the probability, which re-runs predictive scoring per lead.
+        Here Odoo's ``_convert_opportunity_data`` gives the values of each lead (so that its
+        extensions apply), and leads with the same values are written together, after Odoo's
+        check (``_kbe_check_convertible``). The team is written with them: the opportunity keeps
+        the team the user confirmed in the wizard instead of Odoo recomputing it from the type."""
+        leads_by_values = defaultdict(list)
+        for lead in self:
+            lead_team = team or lead.team_id
+            values = lead._convert_opportunity_data(lead.partner_id, team_id=lead_team.id)
+            values.setdefault("team_id", lead_team.id)
+            leads_by_values[tuple(sorted(values.items()))].append(lead.id)
+        for values, lead_ids in leads_by_values.items():
+            self.browse(lead_ids).write(dict(values))
+
+    def _kbe_find_or_create_customers(self, match_email=False):
+        """The customer of each lead: its own; with ``match_email`` (the mass conversion's "Use
+        existing partner or create") the one with its e-mail (``_find_matching_partner``); else a
+        new one, created in batch as Odoo's ``_create_customer`` makes them one at a time."""
+        customer_of = {lead: lead.partner_id for lead in self}
+        missing = self.filtered(lambda lead: not lead.partner_id)
+        if match_email:
+            customer_of.update({lead: lead._find_matching_partner(email_only=True) for lead in missing})
+            missing = missing.filtered(lambda lead: not customer_of[lead])
+        customer_of.update(missing._kbe_create_customers())
+        return customer_of
 
     def _kbe_create_customers(self):
-        """Give every lead without a customer one: the customer whose e-mail matches, else a new
-        company (from the company name) and contact, created in one batch per kind."""
+        """Create the customers of these leads in one batch per kind, as ``_create_customer``
+        makes them one at a time: a company from the company name, a contact (in that company)
+        from the contact name or the e-mail, else the company alone, else a contact named after
+        the lead; all from ``_prepare_customer_values``. Returns {lead: customer}."""
         # The person converting does not follow every customer created on the way (Odoo would
-        # subscribe them to each). The salesperson is set after creation, with one write per
-        # salesperson, so that they follow all their new customers in one batch.
-        context = {k: v for k, v in self.env.context.items() if k != "default_user_id"}
-        Partner = self.env["res.partner"].with_context(context, mail_create_nosubscribe=True)
-        leads = self.filtered(lambda lead: not lead.partner_id)
-        emails = {lead.email_normalized for lead in leads if lead.email_normalized}
-        by_email = {}
-        if emails:
-            for partner in Partner.search([("email_normalized", "in", list(emails))], order="id"):
-                by_email.setdefault(partner.email_normalized, partner)
-        matched = {lead: by_email[lead.email_normalized] for lead in leads if lead.email_normalized in by_email}
-        to_create = leads.filtered(lambda lead: lead not in matched)
-        salesperson_of = {}
+        # subscribe them to each): the salesperson of each customer does. No "Contact created"
+        # note opens each customer's chatter: the opportunity's chatter records the conversion.
+        Partner = self.env["res.partner"].with_context(
+            {k: v for k, v in self.env.context.items() if k != "default_user_id"},
+            mail_create_nosubscribe=True,
+            mail_create_nolog=True,
+        )
+
+        # the defaults of a new customer depend on the context, not on its values: ask for them
+        # once for all (the ORM would ask again for each customer)
+        defaults = Partner._add_missing_default_values({}) if self else {}
+        # the salesperson is set after creation, with one write per salesperson: they follow all
+        # their new customers in one subscription, not one per customer
+        salesperson_of = defaultdict(list)
 
         def create(values_by_lead):
-            values_list = []
             for lead, values in values_by_lead:
-                salesperson_of.setdefault(values.pop("user_id", False), []).append(lead)
-                values_list.append(values)
-            return Partner.create(values_list)
+                salesperson_of[values.pop("user_id", False)].append(lead)
+            partners = Partner.create([{**defaults, **values} for _lead, values in values_by_lead])
+            return dict(zip((lead for lead, _values in values_by_lead), partners, strict=True))
 
-        with_company = to_create.filtered("partner_name")
-        companies = create(
-            [(lead, lead._prepare_customer_values(lead.partner_name, is_company=True)) for lead in with_company]
+        def contact_name(lead):
+            return lead.contact_name or (parse_contact_from_email(lead.email_from)[0] if lead.email_from else False)
+
+        company_of = create(
+            [
+                (lead, lead._prepare_customer_values(lead.partner_name, is_company=True))
+                for lead in self
+                if lead.partner_name
+            ]
         )
-        company_of = dict(zip(with_company, companies, strict=True))
-        contact_leads = to_create.filtered(lambda lead: lead.contact_name or not lead.partner_name)
-        contacts = create(
+        contact_of = create(
             [
                 (
                     lead,
                     lead._prepare_customer_values(
-                        lead.contact_name or lead.name,
+                        contact_name(lead) or lead.name,
                         is_company=False,
                         parent_id=company_of[lead].id if lead in company_of else False,
                     ),
                 )
-                for lead in contact_leads
+                for lead in self
+                if contact_name(lead) or lead not in company_of
             ]
         )
-        contact_of = dict(zip(contact_leads, contacts, strict=True))
         for user_id, user_leads in salesperson_of.items():
             if user_id:
-                created = Partner.browse([company_of[lead].id for lead in user_leads if lead in company_of])
-                created |= Partner.browse([contact_of[lead].id for lead in user_leads if lead in contact_of])
-                created.with_context(mail_auto_subscribe_no_notify=True).user_id = user_id
-        customer_of = {**company_of, **contact_of, **matched}
-        for lead in leads:
-            lead.partner_id = customer_of[lead]
-
-    def _kbe_convert(self, customer_action="create", partner=None, user=None, team=None):
-        """Convert leads to opportunities in batch: one write per target stage, whatever the
-        number of leads. ``customer_action`` is create / exist / nothing.
-
-        A salesperson given many opportunities at once gets one notification listing them,
-        not one e-mail per opportunity and per customer created for it."""
-        self._kbe_check_convertible()
-        batch = len(self) > 1
-        leads = self.with_context(mail_auto_subscribe_no_notify=True) if batch else self
-        if customer_action == "exist":
-            if not partner:
-                raise UserError(self.env._("Choose the existing customer to link the leads to."))
-            leads.partner_id = partner
-        elif customer_action == "create":
-            leads.with_context(default_user_id=(user or self.env["res.users"]).id or False)._kbe_create_customers()
-        common = {"type": "opportunity", "date_conversion": self.env.cr.now()}
-        if user:
-            common["user_id"] = user.id
-        if team:
-            common["team_id"] = team.id
-        # group by the stage each lead lands in: a lead keeps its stage, else its team's first
-        by_stage = {}
-        stage_of_team = {}
-        for lead in leads:
-            stage = lead.stage_id
-            if not stage:
-                lead_team = team or lead.team_id
-                if lead_team not in stage_of_team:
-                    stage_of_team[lead_team] = self._stage_find(team_id=lead_team.id)
-                stage = stage_of_team[lead_team]
-            by_stage.setdefault(stage, leads.browse())
-            by_stage[stage] |= lead
-        for stage, stage_leads in by_stage.items():
-            stage_leads.write(dict(common, stage_id=stage.id))
-        if batch and user and user != self.env.user:
-            self._kbe_notify_assignment(user)
-        return self
+                partners = Partner.browse([company_of[lead].id for lead in user_leads if lead in company_of])
+                partners |= Partner.browse([contact_of[lead].id for lead in user_leads if lead in contact_of])
+                partners.with_context(mail_auto_subscribe_no_notify=True).user_id = user_id
+        return {lead: contact_of.get(lead) or company_of[lead] for lead in self}
 
     def _kbe_notify_assignment(self, user):
         """One message to ``user`` listing the opportunities just assigned to them."""
@@ -379,42 +446,38 @@ class CrmLead(models.Model):
             res_id=False,
         )
 
+    # --- merge: Odoo's merge_opportunity; crm_kbe's calls move with the rest ---
+
     def _kbe_merge(self, targets, user=None, team=None):
-        """Merge these leads into ``targets`` (opportunities), keeping everything."""
+        """Merge these leads into ``targets`` with Odoo's ``merge_opportunity`` (its rules for
+        fields, messages, attachments, meetings and followers), as Odoo's wizard does."""
         self._kbe_check_convertible(merge=True)
         if not targets - self:
             raise UserError(self.env._("Choose the opportunity to merge into."))
         everything = self | targets
+        not_writable = everything - everything._filtered_access("write")
+        if not_writable:
+            raise UserError(
+                self.env._(
+                    "%(count)s of the records to merge are not yours to change: ask your manager to merge them.",
+                    count=len(not_writable),
+                )
+            )
         result = everything.merge_opportunity(
             user_id=user.id if user else False, team_id=team.id if team else False, auto_unlink=False
         )
         if result.type == "lead":
             result._kbe_convert(customer_action="nothing", user=user, team=team)
-        # merge_opportunity kept what it needs on the head: the others are removed as the
-        # user who could see them (same as Odoo's merge)
+        # sudo: as in Odoo's merge, the merged records are removed with full rights; the user
+        # may write every one of them (checked above)
         (everything - result).sudo().unlink()
         return result
 
     def _merge_dependences(self, opportunities):
-        """Nothing is lost in a merge: on top of Odoo's messages, attachments, activities and
-        meetings, every follower of the merged records follows the result (Odoo keeps only those
-        who wrote in the last 30 days)."""
+        """On top of what Odoo moves (messages, attachments, activities, meetings), the calls
+        of the merged opportunities move to the result. Followers are Odoo's business."""
         result = super()._merge_dependences(opportunities)
         self._kbe_merge_calls(opportunities)
-        followers = (
-            self.env["mail.followers"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", opportunities.ids)])
-        )
-        # one subscription per set of subtypes, not one per follower
-        existing = set(self.message_follower_ids.partner_id.ids)
-        partners_by_subtypes = {}
-        for follower in followers:
-            if follower.partner_id.id not in existing:
-                existing.add(follower.partner_id.id)
-                partners_by_subtypes.setdefault(tuple(follower.subtype_ids.ids), []).append(follower.partner_id.id)
-        for subtype_ids, partner_ids in partners_by_subtypes.items():
-            self._message_subscribe(partner_ids=partner_ids, subtype_ids=list(subtype_ids))
         return result
 
     # --- service and support ---
@@ -478,13 +541,10 @@ class CrmLead(models.Model):
         without_call.kbe_next_call_id = Call
         without_call.kbe_next_call_date = False
 
-    @api.depends(
-        "stage_id.is_won", "probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done"
-    )
+    @api.depends("probability", "active", "date_closed", "kbe_call_ids.state", "kbe_call_ids.date_done")
     def _compute_kbe_calls_until_won(self):
-        won = self.filtered(
-            lambda lead: lead._origin.id and lead.active and (lead.stage_id.is_won or lead.probability == 100)
-        )
+        # won as Odoo counts it (a won stage sets the probability to 100): no stage to read
+        won = self.filtered(lambda lead: lead._origin.id and lead.active and lead.probability == 100)
         counts = defaultdict(int)
         if won:
             # sudo: a figure of the opportunity, whoever made the calls

@@ -112,7 +112,7 @@ class TestInstallLifecycle(BaseCase):
         )
         self._assert_no_trace_of_crm_kbe()
         self.assertEqual(self._query(counts), before)
-        # Odoo's own mass conversion is back in the lead list
+        # Odoo's own mass conversion is still in the lead list (crm_kbe never unbinds it)
         self.assertEqual(
             self._query(
                 "SELECT m.model FROM ir_act_window a JOIN ir_model_data d ON d.res_id = a.id "

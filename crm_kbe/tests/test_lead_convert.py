@@ -1,12 +1,23 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged, users, warmup
 
 from .common import KbeSalesCommon
 
 
 @tagged("post_install", "-at_install")
 class TestLeadConvert(KbeSalesCommon):
-    """The KBE "Convert to Opportunity" wizard, as a salesman uses it."""
+    """The KBE "Convert to Opportunity" wizard, as a sales rep (Own Documents Only) uses it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # another rep of the same team: the rep cannot read this colleague's leads
+        cls.user_colleague = new_test_user(
+            cls.env, login="kbe_salesman_colleague", name="Rina Rekan", groups="sales_team.group_sale_salesman"
+        )
+        cls.team.member_ids |= cls.user_colleague
 
     def _wizard(self, leads, user=None):
         leads = leads.with_user(user or self.user_salesman)
@@ -26,10 +37,10 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertEqual(wizard.user_id, self.user_salesman)
         self.assertEqual(wizard.team_id, self.team)
 
-    def test_list_action_opens_kbe_wizard_instead_of_odoos(self):
+    def test_list_action_opens_kbe_wizard_beside_odoos(self):
         bound = {action["id"] for action in self.env["ir.actions.actions"].get_bindings("crm.lead")["action"]}
         self.assertIn(self.env.ref("crm_kbe.crm_lead_action_kbe_convert").id, bound)
-        self.assertNotIn(self.env.ref("crm.action_crm_send_mass_convert").id, bound)
+        self.assertIn(self.env.ref("crm.action_crm_send_mass_convert").id, bound, "Odoo's mass conversion stays")
         leads = self._lead(name="A") | self._lead(name="B")
         server_action = self.env.ref("crm_kbe.crm_lead_action_kbe_convert").with_user(self.user_salesman)
         action = server_action.with_context(active_model="crm.lead", active_ids=leads.ids).run()
@@ -92,7 +103,7 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertEqual(lead.team_id, self.team)
         self.assertEqual(lead.kbe_sales_style, "b2b_complex", "the team's sales style follows")
 
-    def test_merge_into_existing_opportunity_keeps_everything(self):
+    def test_merge_into_existing_opportunity_keeps_history_and_odoos_follower_rule(self):
         opportunity = self._lead(type="opportunity", partner_id=self.customer.id, name="Katering kantor")
         lead = self._lead(partner_id=self.customer.id, email_from="beli@ujikatering.example.com")
         lead.message_post(body="Telepon pertama: tertarik paket A")
@@ -102,8 +113,10 @@ class TestLeadConvert(KbeSalesCommon):
         activity = lead.activity_schedule(
             "mail.mail_activity_data_call", summary="Telepon balik", user_id=self.user_salesman.id
         )
-        follower = self.env["res.partner"].create({"name": "Pengamat"})
-        lead.message_subscribe(partner_ids=follower.ids)
+        # Odoo moves only the followers who wrote on the merged lead in the last 30 days
+        silent, active = self.env["res.partner"].create([{"name": "Pengamat"}, {"name": "Penulis"}])
+        lead.message_subscribe(partner_ids=(silent | active).ids)
+        lead.message_post(body="Saya ikut menangani", author_id=active.id)
         wizard = self._wizard(lead).save()
         self.assertIn(opportunity, wizard.duplicate_ids)
         wizard.name = "merge"
@@ -114,7 +127,8 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertIn("Telepon pertama", " ".join(opportunity.message_ids.mapped("body")))
         self.assertEqual((attachment.res_model, attachment.res_id), ("crm.lead", opportunity.id))
         self.assertEqual(activity.res_id, opportunity.id)
-        self.assertIn(follower, opportunity.message_partner_ids, "every follower follows the result")
+        self.assertIn(active, opportunity.message_partner_ids, "who wrote lately follows the result")
+        self.assertNotIn(silent, opportunity.message_partner_ids, "Odoo's follower rule is kept")
 
     def test_mass_conversion_from_list(self):
         leads = self.env["crm.lead"]
@@ -195,6 +209,117 @@ class TestLeadConvert(KbeSalesCommon):
             odoo_per_lead / 2,
             f"crm_kbe: {kbe_per_lead:.1f} queries per lead, Odoo: {odoo_per_lead:.1f}",
         )
+
+    # the rep and their colleagues' records
+
+    def test_duplicate_of_another_rep_is_announced_not_shown(self):
+        colleague_lead = self._lead(
+            name="Katering kantor (Rina)",
+            user_id=self.user_colleague.id,
+            partner_name="PT. Sama Sama",
+            email_from="info@samasama.example.com",
+        )
+        own_duplicate = self._lead(name="Pertanyaan lama", email_from="info@samasama.example.com", type="opportunity")
+        lead = self._lead(partner_name="PT. Sama Sama", contact_name="Sari", email_from="info@samasama.example.com")
+        wizard = self._wizard(lead)
+        self.assertEqual(
+            [duplicate.id for duplicate in wizard.duplicate_ids],
+            own_duplicate.ids,
+            "only the duplicates the rep may read are listed",
+        )
+        self.assertEqual(wizard.hidden_duplicate_count, 1)
+        self.assertEqual(
+            wizard.hidden_duplicate_message,
+            "1 similar lead belongs to a colleague you cannot see; ask your manager to merge it.",
+        )
+        wizard.customer_action = "create"
+        wizard.save().action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.partner_id.parent_id.name, "PT. Sama Sama")
+        self.assertEqual(colleague_lead.type, "lead", "the colleague's lead is left alone")
+        # the manager, who sees everything, is shown both and told of nothing hidden
+        manager_wizard = self._wizard(colleague_lead, user=self.user_sales_manager)
+        self.assertIn(lead, manager_wizard.duplicate_ids)
+        self.assertFalse(manager_wizard.hidden_duplicate_message)
+
+    def test_merge_refused_with_a_message_when_target_is_not_writable(self):
+        colleague_opportunity = self._lead(
+            type="opportunity", user_id=self.user_colleague.id, partner_id=self.customer.id
+        )
+        lead = self._lead(partner_id=self.customer.id)
+        # the target is not offered to the rep; chosen anyway over RPC, the merge is refused
+        wizard = (
+            self.env["kbe.lead.convert"]
+            .with_user(self.user_salesman)
+            .create({"lead_ids": [(6, 0, lead.ids)], "name": "merge", "merge_ids": [(6, 0, colleague_opportunity.ids)]})
+        )
+        with self.assertRaisesRegex(UserError, "not yours to change: ask your manager to merge them"):
+            wizard.action_apply()
+        self.assertTrue(lead.exists())
+        self.assertEqual((lead.type, colleague_opportunity.user_id), ("lead", self.user_colleague))
+
+    def test_mass_conversion_as_rep_beside_colleagues_duplicates(self):
+        leads = self.env["crm.lead"]
+        for index in range(3):
+            leads |= self._lead(
+                name=f"Massal {index}", contact_name=f"Kontak {index}", email_from=f"k{index}@m.example.com"
+            )
+        colleague_lead = self._lead(user_id=self.user_colleague.id, email_from="k0@m.example.com")
+        server_action = self.env.ref("crm_kbe.crm_lead_action_kbe_convert").with_user(self.user_salesman)
+        action = server_action.with_context(active_model="crm.lead", active_ids=leads.ids).run()
+        wizard = Form(self.env["kbe.lead.convert"].with_user(self.user_salesman).with_context(**action["context"]))
+        self.assertEqual(wizard.lead_count, 3)
+        result = wizard.save().action_apply()
+        self.assertEqual(self.env["crm.lead"].search(result["domain"]).ids, leads.sorted("id", reverse=True).ids)
+        self.assertEqual(set(leads.mapped("type")), {"opportunity"})
+        self.assertEqual(leads.partner_id.mapped("name"), ["Kontak 0", "Kontak 1", "Kontak 2"])
+        self.assertEqual(leads.user_id, self.user_salesman)
+        self.assertEqual(colleague_lead.type, "lead")
+
+    def test_extensions_of_odoos_conversion_hooks_apply(self):
+        """Another addon extends Odoo's customer values and conversion data: crm_kbe's wizard
+        (single and mass) ends up with what those extensions add."""
+        Lead = self.registry["crm.lead"]
+        prepare_customer_values, convert_data = Lead._prepare_customer_values, Lead._convert_opportunity_data
+
+        def extended_customer_values(lead, partner_name, is_company=False, parent_id=False):
+            values = prepare_customer_values(lead, partner_name, is_company=is_company, parent_id=parent_id)
+            return dict(values, ref=f"EXT-{lead.id}")
+
+        def extended_convert_data(lead, customer, team_id=False):
+            return dict(convert_data(lead, customer, team_id=team_id), priority="2")
+
+        single = self._lead(partner_name="PT. Ekstensi", contact_name="Eka", email_from="eka@ekstensi.example.com")
+        many = self._lead(name="M1", contact_name="Mira") | self._lead(name="M2", partner_name="CV. Dua")
+        with (
+            patch.object(Lead, "_prepare_customer_values", extended_customer_values),
+            patch.object(Lead, "_convert_opportunity_data", extended_convert_data),
+        ):
+            wizard = self._wizard(single)
+            wizard.customer_action = "create"
+            wizard.save().action_apply()
+            self._wizard(many).save().action_apply()
+        for lead in single | many:
+            self.assertEqual(lead.priority, "2", f"{lead.name}: _convert_opportunity_data was used")
+            customers = lead.partner_id | lead.partner_id.parent_id
+            self.assertEqual(set(customers.mapped("ref")), {f"EXT-{lead.id}"}, f"{lead.name}: customer values")
+        self.assertEqual(many[1].partner_id.name, "CV. Dua", "no contact name: the company is the customer")
+
+    @users("kbe_salesman")
+    @warmup
+    def test_single_conversion_through_the_form_query_count(self):
+        lead = self._lead(
+            partner_name="PT. Hitung",
+            contact_name="Hana",
+            email_from="hana@hitung.example.com",
+            phone="+62 812 5555 0101",
+        ).with_user(self.env.user)
+        # stock Odoo's wizard: about 80 queries for the same clicks (tools/bench_lead_convert.py)
+        with self.assertQueryCount(kbe_salesman=56):
+            wizard = self._wizard(lead)
+            wizard.customer_action = "create"
+            wizard.save().action_apply()
+        self.assertEqual(lead.partner_id.parent_id.name, "PT. Hitung")
 
     # refusals: a clear message and nothing changed
 

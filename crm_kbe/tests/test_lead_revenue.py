@@ -32,20 +32,20 @@ class TestLeadRevenue(KbeSalesCommon):
         )
         self.assertEqual(groups, [("b2b_complex", 500.0, 100.0, 0.0)])
 
-    def test_refuses_absurd_figures(self):
+    def test_refuses_absurd_margin(self):
         opportunity = self._lead(type="opportunity", expected_revenue=1000, probability=40, kbe_margin_percent=20)
-        for values, message in (
-            ({"probability": 120}, "probability"),
-            ({"expected_revenue": -5}, "cannot be negative"),
-            ({"kbe_margin_percent": 150}, "margin"),
-            ({"kbe_margin_percent": -1}, "margin"),
-        ):
+        for margin in (150, -1):
             with (
-                self.subTest(values=values),
-                self.assertRaisesRegex(ValidationError, message),
+                self.subTest(margin=margin),
+                self.assertRaisesRegex(ValidationError, "expected margin .* must be between 0 and 100"),
                 self.env.cr.savepoint(),
             ):
-                opportunity.with_user(self.user_salesman).write(values)
-        self.assertEqual(
-            (opportunity.expected_revenue, opportunity.probability, opportunity.kbe_margin_percent), (1000, 40, 20)
-        )
+                opportunity.with_user(self.user_salesman).write({"kbe_margin_percent": margin})
+        self.assertEqual(opportunity.kbe_margin_amount, 200, "the margin stays as it was")
+
+    def test_negative_expected_revenue_stays_allowed_as_in_odoo(self):
+        """crm_kbe adds no rule to Odoo's own fields: a credit deal with a negative amount saves."""
+        opportunity = self._lead(type="opportunity", probability=50, kbe_margin_percent=10)
+        with Form(opportunity.with_user(self.user_salesman)) as form:
+            form.expected_revenue = -1000
+        self.assertEqual((opportunity.prorated_revenue, opportunity.kbe_margin_amount), (-500, -100))

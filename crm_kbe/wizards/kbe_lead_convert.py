@@ -6,7 +6,11 @@ from odoo.osv import expression
 class KbeLeadConvert(models.TransientModel):
     """Convert to Opportunity, as the KBE document describes it: convert or merge, create or link a
     customer, choose salesperson and team. Works on one lead (form button) or many (list action);
-    the work itself is done by ``crm.lead._kbe_convert`` / ``_kbe_merge``."""
+    the work itself is done by ``crm.lead._kbe_convert`` / ``_kbe_merge`` through Odoo's steps.
+
+    Every choice is computed as the user who converts (``compute_sudo=False``, as in Odoo's
+    wizard): the duplicates listed are those they may read, and the existing customer proposed
+    is the one Odoo's ``_find_matching_partner`` finds (e-mail, then company or contact name)."""
 
     _name = "kbe.lead.convert"
     _description = "Convert Leads to Opportunities"
@@ -36,9 +40,15 @@ class KbeLeadConvert(models.TransientModel):
         string="Likely Duplicates",
         compute="_compute_duplicate_ids",
         store=True,
+        readonly=False,
+        compute_sudo=False,
         context={"active_test": False},
         help="Leads and opportunities with the same e-mail, phone, customer or company name.",
     )
+    hidden_duplicate_count = fields.Integer(
+        compute="_compute_duplicate_ids", store=True, readonly=False, compute_sudo=False
+    )
+    hidden_duplicate_message = fields.Char(compute="_compute_hidden_duplicate_message")
     merge_ids = fields.Many2many(
         "crm.lead",
         "kbe_lead_convert_merge_rel",
@@ -48,6 +58,7 @@ class KbeLeadConvert(models.TransientModel):
         compute="_compute_merge_ids",
         store=True,
         readonly=False,
+        compute_sudo=False,
         context={"active_test": False},
         domain="[('id', 'in', duplicate_ids)]",
     )
@@ -61,6 +72,7 @@ class KbeLeadConvert(models.TransientModel):
         compute="_compute_customer_action",
         store=True,
         readonly=False,
+        compute_sudo=False,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -68,6 +80,7 @@ class KbeLeadConvert(models.TransientModel):
         compute="_compute_partner_id",
         store=True,
         readonly=False,
+        compute_sudo=False,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -75,9 +88,12 @@ class KbeLeadConvert(models.TransientModel):
         compute="_compute_user_id",
         store=True,
         readonly=False,
+        compute_sudo=False,
         domain="[('share', '=', False)]",
     )
-    team_id = fields.Many2one("crm.team", string="Sales Team", compute="_compute_team_id", store=True, readonly=False)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", compute="_compute_team_id", store=True, readonly=False, compute_sudo=False
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -98,7 +114,30 @@ class KbeLeadConvert(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_duplicate_ids(self):
         for wizard in self:
-            wizard.duplicate_ids = wizard.lead_ids._kbe_find_duplicates() if len(wizard.lead_ids) == 1 else False
+            # the leads themselves, not the onchange's copies (which would recompute their fields)
+            lead = wizard.lead_ids._origin
+            if len(lead) != 1:
+                wizard.duplicate_ids = wizard.hidden_duplicate_count = False
+                continue
+            wizard.duplicate_ids = lead._kbe_get_duplicates()
+            wizard.hidden_duplicate_count = lead._kbe_count_hidden_duplicates(wizard.duplicate_ids)
+
+    @api.depends("hidden_duplicate_count")
+    def _compute_hidden_duplicate_message(self):
+        for wizard in self:
+            count = wizard.hidden_duplicate_count
+            if count == 1:
+                message = self.env._(
+                    "1 similar lead belongs to a colleague you cannot see; ask your manager to merge it."
+                )
+            elif count:
+                message = self.env._(
+                    "%(count)s similar leads belong to colleagues you cannot see; ask your manager to merge them.",
+                    count=count,
+                )
+            else:
+                message = False
+            wizard.hidden_duplicate_message = message
 
     @api.depends("duplicate_ids", "name")
     def _compute_merge_ids(self):
@@ -112,7 +151,7 @@ class KbeLeadConvert(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_customer_action(self):
         for wizard in self:
-            lead = wizard.lead_ids[:1]
+            lead = wizard.lead_ids[:1]._origin
             if len(wizard.lead_ids) > 1:
                 wizard.customer_action = "create"
             elif lead.partner_id or (lead and lead._find_matching_partner()):
@@ -128,7 +167,7 @@ class KbeLeadConvert(models.TransientModel):
             if wizard.customer_action != "exist":
                 wizard.partner_id = False
             elif not wizard.partner_id and len(wizard.lead_ids) == 1:
-                wizard.partner_id = wizard.lead_ids._find_matching_partner()
+                wizard.partner_id = wizard.lead_ids._origin._find_matching_partner()
 
     @api.depends("lead_ids")
     def _compute_user_id(self):
@@ -144,7 +183,9 @@ class KbeLeadConvert(models.TransientModel):
             if wizard.team_id and wizard.user_id in wizard.team_id.member_ids | wizard.team_id.user_id:
                 continue
             teams = wizard.lead_ids.team_id
-            if len(teams) == 1 and wizard.user_id in teams.member_ids | teams.user_id:
+            if len(teams) == 1 and wizard.lead_ids.user_id == wizard.user_id:
+                wizard.team_id = teams  # the leads' own salesperson and team
+            elif len(teams) == 1 and wizard.user_id in teams.member_ids | teams.user_id:
                 wizard.team_id = teams
             else:
                 wizard.team_id = self.env["crm.team"]._get_default_team_id(user_id=wizard.user_id.id, domain=None)
@@ -155,7 +196,6 @@ class KbeLeadConvert(models.TransientModel):
         # many2many as the user would silently drop the ones they cannot see, so take every id
         # given and check the user's right to change each of them.
         leads = self.sudo().lead_ids.sudo(False)
-        targets = self.sudo().merge_ids.sudo(False)
         if not leads:
             raise UserError(self.env._("Select the leads to convert."))
         leads.check_access("write")
@@ -164,8 +204,8 @@ class KbeLeadConvert(models.TransientModel):
                 raise UserError(
                     self.env._("Merge one lead at a time: open it and choose the opportunity to merge into.")
                 )
-            targets.check_access("write")
-            result = leads._kbe_merge(targets, user=self.user_id, team=self.team_id)
+            # _kbe_merge refuses, with a message, targets the user may not change
+            result = leads._kbe_merge(self.sudo().merge_ids.sudo(False), user=self.user_id, team=self.team_id)
         else:
             if self.customer_action == "exist" and not self.partner_id:
                 raise UserError(self.env._("Choose the existing customer to link, or another Related Customer option."))
