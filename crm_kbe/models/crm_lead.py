@@ -408,6 +408,12 @@ class CrmLead(models.Model):
                 if lead.partner_name
             ]
         )
+        # Odoo's company sync (res.partner create) reads the commercial fields of each new contact's
+        # company, one company at a time (the pricelist is computed for each alone): read them for
+        # all the new companies at once, the same values in one batch (for one, there is no batch)
+        companies = Partner.browse([company.id for company in company_of.values()])
+        for fname in Partner._commercial_fields() if len(companies) > 1 else ():
+            companies.mapped(fname)
         contact_of = create(
             [
                 (
