@@ -516,6 +516,7 @@ class CrmLead(models.Model):
             lead.kbe_call_count = counts.get(lead._origin, 0)
 
     @api.depends("kbe_call_ids.state", "kbe_call_ids.date_planned", "kbe_call_ids.name")
+    @api.depends_context("uid", "allowed_company_ids")  # under the call's record rules: each user their own
     def _compute_kbe_next_call(self):
         # one query for the whole batch: the earliest planned call of each opportunity among those
         # the user may read (``_search`` applies the call's record rules), with its date and its

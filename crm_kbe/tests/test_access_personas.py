@@ -64,9 +64,13 @@ class TestDemoPersonas(TransactionCase):
     def test_sales_personas_find_their_pipeline(self):
         for xmlid in ("user_kbe_rep_demo", "user_kbe_telesales_demo"):
             user = self._persona(xmlid)
-            mine = self.env["crm.lead"].with_user(user).search([("type", "=", "opportunity"), ("user_id", "=", user.id)])
+            mine = (
+                self.env["crm.lead"].with_user(user).search([("type", "=", "opportunity"), ("user_id", "=", user.id)])
+            )
             self.assertTrue(mine, f"{user.login} opens an empty pipeline")
-        calls = self.env["kbe.call"].with_user(self._persona("user_kbe_telesales_demo")).search([("state", "=", "planned")])
+        calls = (
+            self.env["kbe.call"].with_user(self._persona("user_kbe_telesales_demo")).search([("state", "=", "planned")])
+        )
         self.assertIn(self._persona("user_kbe_telesales_demo"), calls.user_id)
 
     def test_personas_work_in_their_teams(self):
