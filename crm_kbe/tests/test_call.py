@@ -167,6 +167,26 @@ class TestCall(KbeCallCommon):
         with self.assertQueryCount(3):
             self.assertEqual(partners.mapped("kbe_call_count"), [3, 3], "the company counts its contacts' calls")
 
+    def test_next_call_on_card_only_readable(self):
+        """The pipeline card shows the rep the earliest planned call the rep may read."""
+        own = self._call(name="Konfirmasi menu", date_planned=datetime(2026, 3, 12, 3, 0))
+        # an earlier call of another team on the same opportunity: not the rep's to read
+        self._call(
+            user=self.env.user,
+            name="Survei kepuasan",
+            date_planned=datetime(2026, 3, 11, 3, 0),
+            user_id=self.user_other_team.id,
+            team_id=self.other_team.id,
+        )
+        card = self.lead.with_user(self.user_salesman).read(["kbe_next_call_date", "kbe_next_call_subject"])[0]
+        self.assertEqual(card["kbe_next_call_date"], own.date_planned)
+        self.assertEqual(card["kbe_next_call_subject"], "Konfirmasi menu")
+        manager_card = self.lead.with_user(self.user_sales_manager)
+        self.assertEqual(manager_card.kbe_next_call_subject, "Survei kepuasan", "the manager reads every call")
+        own.action_no_answer()
+        self.lead.invalidate_recordset()
+        self.assertFalse(self.lead.with_user(self.user_salesman).kbe_next_call_date, "no planned call the rep may read")
+
     def test_calls_until_won(self):
         self._call().with_user(self.user_salesman)._kbe_log("held", duration=0.1)
         self._call(name="Kedua").with_user(self.user_salesman)._kbe_log("held", duration=0.1)
