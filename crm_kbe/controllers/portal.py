@@ -99,6 +99,7 @@ class KbeServicePortal(CustomerPortal):
         user = request.env.user
         # sudo: portal customers cannot read teams; the company's portal team (or its first team) takes them
         team = user.company_id.sudo().kbe_portal_team_id or (
+            # sudo: same reason, the company's first team
             request.env["kbe.service.team"].sudo().search([("company_id", "=", user.company_id.id)], limit=1)
         )
         values.update(
@@ -114,6 +115,7 @@ class KbeServicePortal(CustomerPortal):
         if files:
             attachments = (
                 request.env["ir.attachment"]
+                # sudo: the files go on the ticket just created for this customer, checked for size above
                 .sudo()
                 .create(
                     [
@@ -190,8 +192,8 @@ class KbeServicePortal(CustomerPortal):
             {
                 "page_name": "kbe_ticket_new",
                 "ticket_types": request.env["kbe.ticket.type"].search([]),
-                # sudo: portal customers cannot read products; only sellable ones are offered
                 "products": request.env["product.product"]
+                # sudo: portal customers cannot read products; only sellable ones are offered
                 .sudo()
                 .search([("sale_ok", "=", True), ("company_id", "in", (False, request.env.user.company_id.id))]),
                 "errors": errors,

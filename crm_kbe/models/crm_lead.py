@@ -551,9 +551,9 @@ class CrmLead(models.Model):
         won = self.filtered(lambda lead: lead._origin.id and lead.active and lead.probability == 100)
         counts = defaultdict(int)
         if won:
-            # sudo: a figure of the opportunity, whoever made the calls
             held = (
                 self.env["kbe.call"]
+                # sudo: a figure of the opportunity, whoever made the calls
                 .sudo()
                 .search_fetch([("lead_id", "in", won._origin.ids), ("state", "=", "held")], ["lead_id", "date_done"])
             )

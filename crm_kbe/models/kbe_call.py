@@ -283,10 +283,11 @@ class KbeCall(models.Model):
         return res
 
     def unlink(self):
-        activities = self.activity_id.sudo()
-        events = self.calendar_event_id.sudo()
-        res = super().unlink()
         # sudo: the call's own activity and calendar entry go with it, whoever's agenda they are in
+        # (super checks the right to delete the call first)
+        activities = self.activity_id.sudo()
+        events = self.calendar_event_id.sudo()  # sudo: as above
+        res = super().unlink()
         activities.with_context(kbe_call_sync=True).exists().unlink()
         events.with_context(kbe_call_sync=True).exists().unlink()
         return res
@@ -365,6 +366,7 @@ class KbeCall(models.Model):
         for call in self:
             html, plain = call._kbe_summary()
             records = [record for record in (call.lead_id, call.partner_id) if record]
+            # sudo: a rep may log a team-mate's call (the write above checked the call)
             activity = call.activity_id.sudo()
             if activity:
                 done_on = (activity.res_model, activity.res_id)
@@ -507,10 +509,10 @@ class KbeCall(models.Model):
         calls = self.filtered(lambda c: c.state == "planned" and not c.activity_id and (c.lead_id or c.partner_id))
         if not calls:
             return
-        # sudo: the call's access was checked when it was created or written; its activity and
-        # calendar entry belong to the responsible, who may be a team-mate of the user
         events = (
             self.env["calendar.event"]
+            # sudo: the call's access was checked when it was created or written; its activity and
+            # calendar entry belong to the responsible, who may be a team-mate of the user
             .sudo()
             .with_context(clean_context(self.env.context))
             .with_context(
@@ -534,6 +536,7 @@ class KbeCall(models.Model):
     def _kbe_sync_update_activities(self):
         """The call was rescheduled, reassigned or renamed: its activity and calendar entry follow."""
         for call in self:
+            # sudo: see _kbe_sync_create_activities
             activity = call.activity_id.sudo()
             if activity:
                 document = call._kbe_document()
@@ -547,6 +550,7 @@ class KbeCall(models.Model):
                         "user_id": (call.user_id or self.env.user).id,
                     }
                 )
+            # sudo: see _kbe_sync_create_activities
             event = call.calendar_event_id.sudo()
             if event:
                 user = call.user_id or self.env.user
@@ -565,12 +569,12 @@ class KbeCall(models.Model):
     def _kbe_sync_remove_activities(self, done=False):
         """The call left the planned state: a held or missed call completes its activity, a
         cancelled one removes it with its calendar entry."""
-        activities = self.activity_id.sudo()
         # sudo: see _kbe_sync_create_activities
+        activities = self.activity_id.sudo()
         if done:
             activities.with_context(kbe_call_sync=True)._action_done()
         else:
-            events = self.calendar_event_id.sudo()
+            events = self.calendar_event_id.sudo()  # sudo: as above
             activities.with_context(kbe_call_sync=True).unlink()
             events.with_context(kbe_call_sync=True).unlink()
         self.with_context(kbe_call_sync=True).write({"activity_id": False})
@@ -588,9 +592,9 @@ class KbeCall(models.Model):
             sanitized[(record, number)] = record._phone_format(number=number, country=country) or number
         if not sanitized:
             return set()
-        # sudo: the opt-out list is not readable by sales users, only whether a number is on it
         blacklisted = set(
             self.env["phone.blacklist"]
+            # sudo: the opt-out list is not readable by sales users, only whether a number is on it
             .sudo()
             .search([("number", "in", list(set(sanitized.values())))])
             .mapped("number")

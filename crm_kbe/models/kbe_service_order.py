@@ -165,9 +165,9 @@ class KbeServiceOrder(models.Model):
                 raise UserError(
                     self.env._("Service order %(order)s has no parts or billable time.", order=order.number)
                 )
-            # sudo: technicians bill their work without being salesmen; the order's access was checked
             sale_order = (
                 self.env["sale.order"]
+                # sudo: technicians bill their work without being salesmen; the order's access was checked
                 .sudo()
                 .create(
                     {

@@ -118,9 +118,9 @@ class KbeServiceTeam(models.Model):
             for i in range(count):
                 picked.append(members[(start + i) % len(members)])
         else:
-            # sudo: the load counts every open ticket of the team, also those the creator cannot read
             groups = (
                 self.env["kbe.ticket"]
+                # sudo: the load counts every open ticket of the team, also those the creator cannot read
                 .sudo()
                 ._read_group(
                     [("team_id", "=", self.id), ("is_closed", "=", False), ("user_id", "in", members.ids)],

@@ -53,9 +53,9 @@ class KbeSlaPolicy(models.Model):
         res = super().write(vals)
         if {"response_hours", "resolution_hours", "priority", "type_ids", "partner_tag_ids", "active"} & set(vals):
             # reached and failed SLAs keep what they were measured against; ongoing ones follow the policy
-            # sudo: a manager changing a policy may not read the tickets of every company it covers
             lines = (
                 self.env["kbe.ticket.sla"]
+                # sudo: a manager changing a policy may not read the tickets of every company it covers
                 .sudo()
                 .search([("policy_id", "in", self.ids), ("status", "in", ("ongoing", "at_risk"))])
             )

@@ -335,6 +335,7 @@ class KbeTicket(models.Model):
             if pending:
                 # sudo: any employee who may post may stamp the first response and its SLA
                 pending.sudo().date_first_response = message.date
+                # sudo: the first-response SLA line follows the same stamp
                 pending.sla_ids.sudo().filtered(
                     lambda sla: sla.kind == "response" and sla.status in ("ongoing", "at_risk")
                 )._kbe_reach(message.date)
@@ -425,9 +426,9 @@ class KbeTicket(models.Model):
             raise UserError(self.env._("This ticket already has an upsell opportunity."))
         if not self.partner_id:
             raise UserError(self.env._("Set the customer before creating an opportunity."))
-        # sudo: service agents hand the opportunity to sales without being salesmen themselves
         lead = (
             self.env["crm.lead"]
+            # sudo: service agents hand the opportunity to sales without being salesmen themselves
             .sudo()
             .create(
                 {
@@ -560,10 +561,12 @@ class KbeTicket(models.Model):
                         }
                     )
             to_unlink |= open_lines.filtered(lambda sla, keys=wanted_keys: (sla.policy_id.id, sla.kind) not in keys)
+        # sudo: SLA lines are bookkeeping derived from the tickets the caller just changed; agents
+        # only read them
         if to_unlink:
-            to_unlink.sudo().unlink()
+            to_unlink.sudo().unlink()  # sudo: as above
         if to_create:
-            SlaLine.sudo().create(to_create)
+            SlaLine.sudo().create(to_create)  # sudo: as above
 
     @api.model
     def _kbe_update_sla_status_sql(self, ticket_ids):

@@ -94,9 +94,9 @@ class ResPartner(models.Model):
         """Open tickets and complaints of the customer's whole company, and its average rating:
         two grouped queries for the batch."""
         commercial = self.commercial_partner_id
-        # sudo: counts only, so that salespeople see a customer's complaints without reading tickets
         groups = (
             self.env["kbe.ticket"]
+            # sudo: counts only, so that salespeople see a customer's complaints without reading tickets
             .sudo()
             ._read_group(
                 [("commercial_partner_id", "in", commercial.ids), ("company_id", "in", self.env.companies.ids)],
@@ -110,9 +110,9 @@ class ResPartner(models.Model):
                 open_count[partner.id] = open_count.get(partner.id, 0) + count
             if is_complaint:
                 complaints[partner.id] = complaints.get(partner.id, 0) + count
-        # sudo: same reason, an average only
         ratings = (
             self.env["rating.rating"]
+            # sudo: same reason, an average only
             .sudo()
             ._read_group(
                 [

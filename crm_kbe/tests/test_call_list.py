@@ -21,11 +21,12 @@ class TestCallList(KbeCallCommon):
         cls.good = Partner.create([{"name": f"Pelanggan {i}", "phone": f"0812-7000-00{i:02d}"} for i in range(4)])
         cls.no_phone = Partner.create({"name": "Tanpa Telepon", "email": "tanpa@example.com"})
         cls.opted_out = Partner.create({"name": "Tidak Mau Ditelepon", "phone": "0812-9999-0001"})
+        # sudo: set-up of the opt-out list, as the mailing administrator would
         cls.env["phone.blacklist"].sudo().create({"number": "0812-9999-0001"})
         cls.opted_out_mobile = Partner.create(
             {"name": "Mobile Diblokir", "phone": "021-1234567", "mobile": "0812-9999-0002"}
         )
-        cls.env["phone.blacklist"].sudo().create({"number": "0812-9999-0002"})
+        cls.env["phone.blacklist"].sudo().create({"number": "0812-9999-0002"})  # sudo: as above
         cls.already = Partner.create({"name": "Sudah Dijadwalkan", "phone": "0812-5555-0001"})
         cls.env["kbe.call"].create(
             {"name": "Sudah ada", "partner_id": cls.already.id, "date_planned": datetime(2026, 4, 7, 2, 0)}

@@ -84,7 +84,7 @@ class TestServiceOrder(KbeServiceCommon):
         # the technician is no salesman, yet bills the visit
         self.assertFalse(self.user_service_agent.has_group("sales_team.group_sale_salesman"))
         order.action_create_sale_order()
-        sale = order.sudo().sale_order_id
+        sale = order.sudo().sale_order_id  # sudo: the test reads the result, not as the technician
         self.assertEqual(sale.partner_id, self.kita)
         self.assertEqual(sale.partner_shipping_id, self.delivery)
         self.assertEqual(sale.origin, order.number)

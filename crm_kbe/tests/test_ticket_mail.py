@@ -113,6 +113,7 @@ class TestTicketMail(KbeServiceCommon):
 
     @mute_logger("odoo.addons.mail.models.mail_thread")
     def test_mail_loop_stops_creating_tickets(self):
+        # sudo: a system parameter, set up as the administrator would
         self.env["ir.config_parameter"].sudo().set_param("mail.gateway.loop.threshold", 3)
         sender = "autoreply@robot.example.org"
         for i in range(3):
