@@ -533,6 +533,16 @@ class KbeCall(models.Model):
                 {"calendar_event_id": event.id, "activity_id": by_call[call].id}
             )
 
+    def _kbe_planned_to_change(self):
+        """The planned ones among these calls, for a change made from their activity or calendar
+        entry: whoever makes it needs the right to change the call itself."""
+        # sudo: only to tell which calls are still planned (a held call keeps its activity or
+        # entry, which then follow Odoo's rules alone); the planned ones are changed with the
+        # user's own rights
+        planned = self.browse(self.sudo().filtered(lambda call: call.state == "planned").ids)
+        planned.check_access("write")
+        return planned
+
     def _kbe_sync_update_activities(self):
         """The call was rescheduled, reassigned or renamed: its activity and calendar entry follow."""
         for call in self:

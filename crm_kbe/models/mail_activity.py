@@ -49,11 +49,7 @@ class MailActivity(models.Model):
         calls = self.kbe_call_id
         if not calls:
             return calls
-        # sudo: only to tell which calls are still planned; those are changed with the user's rights
-        planned_sudo = calls.sudo().filtered(lambda call: call.state == "planned")
-        planned = calls.browse(planned_sudo.ids)
-        planned.check_access("write")
-        return planned
+        return calls._kbe_planned_to_change()
 
     def _kbe_move_calls(self):
         """The activity was rescheduled or reassigned: its call follows (same time of day, new
