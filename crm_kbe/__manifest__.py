@@ -1,6 +1,6 @@
 {
     "name": "CRM KBE",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "summary": "Marketing, sales, service and partner-channel management on one customer record",
     "author": "crm_kbe developers",
@@ -20,10 +20,12 @@
     "data": [
         "security/crm_kbe_security.xml",
         "security/ir.model.access.csv",
+        "security/kbe_partner_security.xml",
         "data/ir_cron_data.xml",
         "data/kbe_ticket_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/kbe_ticket_data.xml",
+        "data/kbe_partner_tier_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -36,6 +38,8 @@
         "views/res_config_settings_views.xml",
         "views/kbe_portal_templates.xml",
         "views/kbe_call_views.xml",
+        "views/kbe_partner_tier_views.xml",
+        "views/kbe_partner_portal_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -48,6 +52,7 @@
         "demo/kbe_service_demo.xml",
         "demo/kbe_call_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/kbe_partner_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

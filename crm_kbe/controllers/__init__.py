@@ -1,1 +1,1 @@
-from . import portal
+from . import kbe_partner_portal, portal

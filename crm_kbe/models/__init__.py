@@ -6,6 +6,7 @@ from . import (
     kbe_call,
     kbe_knowledge_article,
     kbe_knowledge_category,
+    kbe_partner_tier,
     kbe_service_order,
     kbe_service_order_line,
     kbe_service_order_task,

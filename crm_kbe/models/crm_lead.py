@@ -62,6 +62,17 @@ class CrmLead(models.Model):
         help="Untaxed amount of the posted customer invoices minus credit notes of this opportunity, "
         "in company currency.",
     )
+    # the channel partner (reseller, event organiser, agent) who brought the deal: its orders and
+    # invoices carry it, and the partner program measures and rewards the partner on them
+    kbe_channel_partner_id = fields.Many2one(
+        "res.partner",
+        string="Channel Partner",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('kbe_partner_status', '=', 'active')]",
+        help="The channel partner who brought this lead or deal.",
+    )
     # set when an order marked the opportunity won, to reopen it if that order is cancelled
     kbe_won_order_id = fields.Many2one("sale.order", string="Won by Order", copy=False, readonly=True)
     kbe_stage_before_won_id = fields.Many2one("crm.stage", string="Stage Before Won", copy=False, readonly=True)

@@ -20,6 +20,12 @@ CONTACT_TIMES = [
     ("evening", "Evening (17-20)"),
     ("anytime", "Any time"),
 ]
+PARTNER_STATUSES = [
+    ("prospect", "Prospect"),
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("ended", "Ended"),
+]
 
 
 class ResPartner(models.Model):
@@ -183,4 +189,37 @@ class ResPartner(models.Model):
             "default_partner_id": self.id,
             "default_name": self.env._("Call %(partner)s", partner=self.name),
         }
+        return action
+
+    # ------------------------------------------------------------
+    # PARTNER PROGRAM (channel partners: kbe.partner.*)
+    # ------------------------------------------------------------
+
+    kbe_partner_status = fields.Selection(
+        PARTNER_STATUSES,
+        string="Partner Status",
+        tracking=True,
+        index="btree_not_null",
+        help="Empty for a customer that is not a channel partner. Prospect: applying; Active: may "
+        "register deals, receive leads, funds and incentives; Suspended or Ended: may not.",
+    )
+    kbe_partner_tier_id = fields.Many2one(
+        "kbe.partner.tier", string="Partner Tier", tracking=True, index="btree_not_null", ondelete="restrict"
+    )
+    kbe_partner_manager_id = fields.Many2one(
+        "res.users",
+        string="Partner Manager",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The partner program manager who looks after this channel partner.",
+    )
+    kbe_partner_since = fields.Date(string="Partner Since")
+
+    def action_kbe_view_channel_opportunities(self):
+        """The opportunities this channel partner brought."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_opportunities")
+        action["domain"] = [("kbe_channel_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_kbe_channel_partner_id": self.commercial_partner_id.id}
         return action

@@ -1,9 +1,29 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    kbe_channel_partner_id = fields.Many2one(
+        "res.partner",
+        string="Channel Partner",
+        compute="_compute_kbe_channel_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('kbe_partner_status', '=', 'active')]",
+        help="The channel partner who brought this sale (from its opportunity); its invoices carry it.",
+    )
+
+    @api.depends("opportunity_id")
+    def _compute_kbe_channel_partner_id(self):
+        for order in self:
+            if order.opportunity_id:
+                order.kbe_channel_partner_id = order.opportunity_id.kbe_channel_partner_id
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -35,6 +55,8 @@ class SaleOrder(models.Model):
         values = super()._prepare_invoice()
         if self.opportunity_id:
             values["kbe_opportunity_id"] = self.opportunity_id.id
+        if self.kbe_channel_partner_id:
+            values["kbe_channel_partner_id"] = self.kbe_channel_partner_id.id
         return values
 
     def _kbe_win_opportunities(self):

@@ -23,6 +23,9 @@ class KbePersonas:
     - ``user_internal``: an employee with no application rights
     - ``user_portal``: portal customer, a contact of the customer company ``portal_company``
     - ``user_partner_manager``: crm_kbe Partner Program Manager
+    - ``user_channel_partner`` / ``user_channel_partner_2``: portal contacts of two active channel
+      partners, ``channel_partner`` and ``channel_partner_2`` (Silver), who must never see each
+      other's records
     """
 
     @classmethod
@@ -57,6 +60,32 @@ class KbePersonas:
         cls.portal_company = env["res.partner"].create({"name": "PT. Pelanggan Portal", "is_company": True})
         cls.user_portal = new_test_user(env, login="kbe_portal", name="Putri Portal", groups="base.group_portal")
         cls.user_portal.partner_id.parent_id = cls.portal_company
+        # channel partners (partner program): two resellers, each with a portal contact
+        tier = env.ref("crm_kbe.kbe_partner_tier_silver")
+        cls.channel_partner, cls.channel_partner_2 = env["res.partner"].create(
+            [
+                {
+                    "name": "PT. Mitra Acara",
+                    "is_company": True,
+                    "kbe_partner_status": "active",
+                    "kbe_partner_tier_id": tier.id,
+                },
+                {
+                    "name": "CV. Mitra Lain",
+                    "is_company": True,
+                    "kbe_partner_status": "active",
+                    "kbe_partner_tier_id": tier.id,
+                },
+            ]
+        )
+        cls.user_channel_partner = new_test_user(
+            env, login="kbe_channel_partner", name="Rani Reseller", groups="base.group_portal"
+        )
+        cls.user_channel_partner.partner_id.parent_id = cls.channel_partner
+        cls.user_channel_partner_2 = new_test_user(
+            env, login="kbe_channel_partner_2", name="Rudi Reseller", groups="base.group_portal"
+        )
+        cls.user_channel_partner_2.partner_id.parent_id = cls.channel_partner_2
 
     def kbe_may(self, user, records, operation):
         """Whether ``user`` may ``operation`` ("read", "write", "unlink") every one of ``records``:
