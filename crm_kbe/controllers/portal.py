@@ -9,7 +9,6 @@ from odoo.tools import plaintext2html
 
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 10000
-REPLY_MAX = 10000
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 TICKETS_PER_PAGE = 20
@@ -178,6 +177,10 @@ class KbeServicePortal(CustomerPortal):
 
     # ------------------------------------------------------------------ helpers
 
+    def _kbe_portal_product_domain(self):
+        """The products a customer may name on a ticket: sellable ones of their company (or shared)."""
+        return [("sale_ok", "=", True), ("company_id", "in", (False, request.env.user.company_id.id))]
+
     def _kbe_check_ticket(self, ticket_id):
         """The ticket, as the logged-in customer reads it; raises when they may not."""
         ticket = request.env["kbe.ticket"].browse(ticket_id).exists()
@@ -195,7 +198,7 @@ class KbeServicePortal(CustomerPortal):
                 "products": request.env["product.product"]
                 # sudo: portal customers cannot read products; only sellable ones are offered
                 .sudo()
-                .search([("sale_ok", "=", True), ("company_id", "in", (False, request.env.user.company_id.id))]),
+                .search(self._kbe_portal_product_domain()),
                 "errors": errors,
                 "post": post,
                 "subject_max": SUBJECT_MAX,
@@ -228,7 +231,7 @@ class KbeServicePortal(CustomerPortal):
         if post.get("product_id"):
             # sudo: portal customers cannot read products; only sellable ones are accepted
             product = product.sudo().search(
-                [("id", "=", self._kbe_int(post["product_id"])), ("sale_ok", "=", True)], limit=1
+                [("id", "=", self._kbe_int(post["product_id"])), *self._kbe_portal_product_domain()], limit=1
             )
             if not product:
                 errors.append(request.env._("Choose a product from the list."))

@@ -498,7 +498,9 @@ class CrmLead(models.Model):
         return result
 
     # --- service and support ---
-    kbe_ticket_id = fields.Many2one("kbe.ticket", "Service Ticket", index="btree_not_null", copy=False)
+    kbe_ticket_id = fields.Many2one(
+        "kbe.ticket", "Service Ticket", index="btree_not_null", copy=False, check_company=True
+    )
 
     def action_kbe_open_ticket(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 import itertools
+import math
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -213,13 +214,18 @@ class KbeCall(models.Model):
     def _check_duration(self):
         for call in self:
             for value in (call.duration, call.duration_planned):
-                if value < 0 or value > MAX_CALL_HOURS:
+                if not math.isfinite(value) or value < 0 or value > MAX_CALL_HOURS:
                     raise ValidationError(
                         self.env._(
                             "The duration of the call “%(call)s” must be between 0 and 24 hours.",
                             call=call.name,
                         )
                     )
+
+    @api.constrains("name")
+    def _check_name(self):
+        if any(not (call.name or "").strip() for call in self):
+            raise ValidationError(self.env._("A call needs a subject: say what the call is about."))
 
     @api.constrains("state", "date_done", "not_held_reason")
     def _check_state(self):
@@ -261,11 +267,14 @@ class KbeCall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._kbe_check_lead_access(vals.get("lead_id") for vals in vals_list)
         calls = super().create(vals_list)
         calls.filtered(lambda c: c.state == "planned")._kbe_sync_create_activities()
         return calls
 
     def write(self, vals):
+        if vals.get("lead_id"):
+            self._kbe_check_lead_access([vals["lead_id"]])
         if "state" in vals and not self.env.context.get("kbe_call_sync"):
             leaving = self.filtered(lambda c: c.state == "planned" and vals["state"] != "planned")
         else:
@@ -492,7 +501,8 @@ class KbeCall(models.Model):
             "partner_ids": [(6, 0, user.partner_id.ids)],
             "res_model_id": self.env["ir.model"]._get_id(document._name),
             "res_id": document.id,
-            "description": self.purpose if not is_html_empty(self.purpose) else False,
+            # no purpose here: it is often the opportunity's internal memo, and every employee may
+            # read calendar entries; the call and its activity (on the opportunity) carry it
             "alarm_ids": [(6, 0, [])],
             "kbe_call_id": self.id,
             # the activity is the call's only reminder; the calendar entry carries it
@@ -532,6 +542,14 @@ class KbeCall(models.Model):
             call.with_context(kbe_call_sync=True).write(
                 {"calendar_event_id": event.id, "activity_id": by_call[call].id}
             )
+
+    @api.model
+    def _kbe_check_lead_access(self, lead_ids):
+        """A call is put on an opportunity only by someone who may change that opportunity: the
+        call shows its memo and phone, and logs and plans activities in its chatter."""
+        leads = self.env["crm.lead"].browse({lead_id for lead_id in lead_ids if lead_id})
+        if leads:
+            leads.check_access("write")
 
     def _kbe_planned_to_change(self):
         """The planned ones among these calls, for a change made from their activity or calendar

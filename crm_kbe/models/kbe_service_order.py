@@ -1,9 +1,13 @@
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 ORDER_STATES = [("planned", "Planned"), ("in_progress", "In progress"), ("done", "Done"), ("cancel", "Cancelled")]
+
+# the longest planned duration or time spent a service order may have (a month of hours)
+MAX_HOURS = 744
 
 
 class KbeServiceOrder(models.Model):
@@ -100,8 +104,14 @@ class KbeServiceOrder(models.Model):
     @api.constrains("duration", "time_spent")
     def _check_hours(self):
         for order in self:
-            if order.duration < 0 or order.time_spent < 0:
-                raise ValidationError(self.env._("Planned duration and time spent cannot be negative."))
+            hours = (order.duration, order.time_spent)
+            if not all(math.isfinite(value) and 0 <= value <= MAX_HOURS for value in hours):
+                raise ValidationError(
+                    self.env._(
+                        "Planned duration and time spent are hours between 0 and %(max)s.",
+                        max=MAX_HOURS,
+                    )
+                )
 
     @api.constrains("signature", "signed_by")
     def _check_signed_by(self):
@@ -117,12 +127,22 @@ class KbeServiceOrder(models.Model):
                 vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "kbe.service.order"
                 ) or self.env._("New")
+        self._kbe_check_ticket_access(vals.get("ticket_id") for vals in vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("signature"):
             vals["date_signed"] = fields.Datetime.now()
+        if "ticket_id" in vals:
+            self._kbe_check_ticket_access([vals["ticket_id"]])
         return super().write(vals)
+
+    def _kbe_check_ticket_access(self, ticket_ids):
+        """An order is attached to a ticket only by someone who may work that ticket: the order's
+        customer and its report follow the ticket, so reading it is not enough."""
+        tickets = self.env["kbe.ticket"].browse({ticket_id for ticket_id in ticket_ids if ticket_id})
+        if tickets:
+            tickets.check_access("write")
 
     # ------------------------------------------------------------------ actions
 

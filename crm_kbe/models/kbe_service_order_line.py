@@ -21,3 +21,10 @@ class KbeServiceOrderLine(models.Model):
     def _check_quantity(self):
         if any(line.quantity <= 0 for line in self):
             raise ValidationError(self.env._("A part's quantity must be positive."))
+
+    def write(self, vals):
+        if vals.get("order_id"):
+            # rules are checked on the record as it was: the order it moves to must be one the
+            # user may change too (another team's, another company's are refused)
+            self.env["kbe.service.order"].browse(vals["order_id"]).check_access("write")
+        return super().write(vals)

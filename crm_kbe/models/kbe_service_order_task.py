@@ -11,3 +11,10 @@ class KbeServiceOrderTask(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char("To Do", required=True)
     done = fields.Boolean()
+
+    def write(self, vals):
+        if vals.get("order_id"):
+            # rules are checked on the record as it was: the order it moves to must be one the
+            # user may change too (another team's, another company's are refused)
+            self.env["kbe.service.order"].browse(vals["order_id"]).check_access("write")
+        return super().write(vals)

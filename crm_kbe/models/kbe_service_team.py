@@ -9,6 +9,7 @@ class KbeServiceTeam(models.Model):
     _inherit = ["mail.alias.mixin", "mail.thread", "rating.parent.mixin"]
     _order = "sequence, name"
     _rating_satisfaction_days = 30
+    _check_company_auto = True
 
     # identity
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -39,7 +40,10 @@ class KbeServiceTeam(models.Model):
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         "Working Hours",
-        default=lambda self: self.env.company.resource_calendar_id,
+        compute="_compute_resource_calendar_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         check_company=True,
         help="SLA deadlines are counted in these working hours.",
     )
@@ -57,6 +61,14 @@ class KbeServiceTeam(models.Model):
     open_ticket_count = fields.Integer("Open Tickets", compute="_compute_ticket_counts")
     unassigned_ticket_count = fields.Integer("Unassigned Tickets", compute="_compute_ticket_counts")
     failed_ticket_count = fields.Integer("Failed SLA", compute="_compute_ticket_counts")
+
+    @api.depends("company_id")
+    def _compute_resource_calendar_id(self):
+        # a team works the hours of its company unless told otherwise
+        for team in self:
+            calendar_company = team.resource_calendar_id.company_id
+            if not team.resource_calendar_id or (calendar_company and calendar_company != team.company_id):
+                team.resource_calendar_id = team.company_id.resource_calendar_id
 
     def _compute_ticket_counts(self):
         groups = self.env["kbe.ticket"]._read_group(

@@ -1,7 +1,12 @@
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .kbe_ticket import TICKET_PRIORITIES
+
+# the longest SLA target: a year of working hours
+MAX_TARGET_HOURS = 8760
 
 
 class KbeSlaPolicy(models.Model):
@@ -31,8 +36,11 @@ class KbeSlaPolicy(models.Model):
     @api.constrains("response_hours", "resolution_hours")
     def _check_targets(self):
         for policy in self:
-            if policy.response_hours < 0 or policy.resolution_hours < 0:
-                raise ValidationError(self.env._("SLA target times cannot be negative."))
+            hours = (policy.response_hours, policy.resolution_hours)
+            if not all(math.isfinite(value) and 0 <= value <= MAX_TARGET_HOURS for value in hours):
+                raise ValidationError(
+                    self.env._("SLA target times are working hours between 0 and %(max)s.", max=MAX_TARGET_HOURS)
+                )
             if not (policy.response_hours or policy.resolution_hours):
                 raise ValidationError(
                     self.env._("SLA policy %(name)s needs a first-response or a resolution target.", name=policy.name)
@@ -50,6 +58,10 @@ class KbeSlaPolicy(models.Model):
         )
 
     def write(self, vals):
+        if vals.get("team_id"):
+            # rules are checked on the policy as it was: the team it moves to (and the company
+            # that follows) must be one the user may change too
+            self.env["kbe.service.team"].browse(vals["team_id"]).check_access("write")
         res = super().write(vals)
         if {"response_hours", "resolution_hours", "priority", "type_ids", "partner_tag_ids", "active"} & set(vals):
             # reached and failed SLAs keep what they were measured against; ongoing ones follow the policy

@@ -27,6 +27,8 @@ ROOT_CAUSES = [
 ]
 SLA_STATUS = [("on_time", "On time"), ("at_risk", "At risk"), ("failed", "Failed")]
 WORD_RE = re.compile(r"\w{4,}", re.UNICODE)
+# the longest reply a portal customer may post on a ticket, in characters of text
+PORTAL_REPLY_MAX = 10000
 
 
 class KbeTicket(models.Model):
@@ -137,7 +139,12 @@ class KbeTicket(models.Model):
         groups="base.group_user",
     )
     lead_id = fields.Many2one(
-        "crm.lead", "Upsell Opportunity", copy=False, index="btree_not_null", groups="base.group_user"
+        "crm.lead",
+        "Upsell Opportunity",
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------------ defaults, computes
@@ -323,6 +330,20 @@ class KbeTicket(models.Model):
             self.filtered("is_closed")._kbe_reopen()
         return res
 
+    def message_post(self, **kwargs):
+        # portal customers reply through the chatter's /mail/message/post: keep a reply to a size
+        # an agent can read (employees and the mail gateway are not limited)
+        if self.env.user.share:
+            body = kwargs.get("body") or ""
+            if len(html2plaintext(body) if body else "") > PORTAL_REPLY_MAX:
+                raise UserError(
+                    self.env._(
+                        "Your reply is too long: keep it under %(max)s characters, or attach a file.",
+                        max=PORTAL_REPLY_MAX,
+                    )
+                )
+        return super().message_post(**kwargs)
+
     def _message_post_after_hook(self, message, msg_vals):
         # an employee's public reply is the first response the SLA counts
         if (
@@ -353,8 +374,24 @@ class KbeTicket(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_take(self):
-        """Assign the tickets to me."""
+        """Assign the tickets to me. Two agents taking the same ticket at once: the row lock makes
+        the second wait for the first, and then refuses (a ticket someone else holds is reassigned
+        by a manager, not taken)."""
         self.check_access("write")
+        if not self:
+            return True
+        self.flush_recordset(["user_id"])
+        self.env.cr.execute(SQL("SELECT id FROM kbe_ticket WHERE id IN %s FOR UPDATE", tuple(self.ids)))
+        self.invalidate_recordset(["user_id"])
+        held = self.filtered(lambda ticket: ticket.user_id and ticket.user_id != self.env.user)
+        if held and not self.env.user.has_group("crm_kbe.group_service_manager"):
+            raise UserError(
+                self.env._(
+                    "%(ticket)s is already assigned to %(user)s: ask them or a service manager to hand it over.",
+                    ticket=held[0].display_name,
+                    user=held[0].user_id.name,
+                )
+            )
         self.write({"user_id": self.env.uid})
         return True
 

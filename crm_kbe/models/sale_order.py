@@ -68,9 +68,10 @@ class SaleOrder(models.Model):
                 continue
             if trigger == "confirm" and order.state != "sale":
                 continue
-            # sudo: the opportunity follows its order, and whoever may create or confirm the order
-            # (a colleague, an accountant) may have no right on the opportunity itself
-            order.opportunity_id.sudo()._kbe_mark_won_by_order(order)
+            # only someone who may change the opportunity wins it (with their own rights): linking
+            # an order to a colleague's opportunity, which Odoo accepts, must not close their deal
+            if order.opportunity_id.has_access("write"):
+                order.opportunity_id._kbe_mark_won_by_order(order)
 
     def action_kbe_create_invoice(self):
         """Invoice what the confirmed orders deliver, and open the invoice(s): the "Create

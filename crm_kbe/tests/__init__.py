@@ -20,6 +20,7 @@ from . import (
     test_sales_flow_rpc,
     test_sales_flow_tour,
     test_service_order,
+    test_service_reach,
     test_service_tour,
     test_ticket,
     test_ticket_mail,

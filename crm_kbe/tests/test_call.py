@@ -242,7 +242,9 @@ class TestCall(KbeCallCommon):
         self.assertEqual(call.activity_id.res_id, self.lead.id)
 
     def test_deleted_lead_leaves_no_dangling_call(self):
-        lead = self.env["crm.lead"].create({"name": "Dihapus", "partner_id": self.contact.id})
+        lead = self.env["crm.lead"].create(
+            {"name": "Dihapus", "partner_id": self.contact.id, "user_id": self.user_salesman.id}
+        )
         call = self._call(lead_id=lead.id)
         lead.unlink()
         self.assertFalse(call.lead_id)

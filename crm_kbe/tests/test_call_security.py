@@ -1,8 +1,10 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common_call import KbeCallCommon
+
+MUTE = ("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
 
 
 @tagged("post_install", "-at_install")
@@ -14,7 +16,7 @@ class TestCallSecurity(KbeCallCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.own = cls._call(name="Milik Sari")
-        cls.teammate = cls._call(user=cls.user_salesman_2, name="Milik Rudi", user_id=cls.user_salesman_2.id)
+        cls.teammate = cls._call(user=cls.user_salesman, name="Milik Rudi", user_id=cls.user_salesman_2.id)
         cls.other = cls.env["kbe.call"].create(
             {
                 "name": "Milik tim lain",
@@ -86,3 +88,34 @@ class TestCallSecurity(KbeCallCommon):
         call.with_user(self.user_salesman_2)._kbe_log("held", duration=0.1, outcome="interested")
         self.assertEqual(call.state, "held")
         self.assertIn("Call held: Tolong telepon", self.lead.message_ids[0].body)
+
+    def test_call_only_on_an_opportunity_the_rep_may_change(self):
+        foreign = self.env["crm.lead"].create(
+            {
+                "name": "Peluang rekan",
+                "type": "opportunity",
+                "user_id": self.user_other_team.id,
+                "description": "<p>Rahasia</p>",
+            }
+        )
+        Call = self.env["kbe.call"].with_user(self.user_salesman)
+        count = Call.sudo().search_count([])
+        with self.assertRaises(AccessError), mute_logger(*MUTE):
+            Call.create({"name": "Curi", "lead_id": foreign.id})
+        with self.assertRaises(AccessError), mute_logger(*MUTE):
+            self.own.with_user(self.user_salesman).write({"lead_id": foreign.id})
+        self.assertEqual(Call.sudo().search_count([]), count)
+        self.assertEqual(self.own.lead_id, self.lead)
+        self.assertFalse(foreign.activity_ids, "no activity landed on the colleague's opportunity")
+
+    def test_calendar_entry_does_not_copy_the_memo(self):
+        call = self._call(name="Tanya menu")
+        self.assertIn("paket A", call.purpose, "the call shows its opportunity's memo to the rep")
+        self.assertFalse(call.calendar_event_id.description, "every employee reads calendar entries")
+
+    def test_subject_and_durations_are_checked(self):
+        call = self.own.with_user(self.user_salesman)
+        for values in ({"name": ""}, {"name": "   "}, {"duration": float("nan")}, {"duration_planned": float("inf")}):
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                call.write(values)
+        self.assertEqual((self.own.name, self.own.duration), ("Milik Sari", 0))

@@ -112,7 +112,7 @@ class TestServiceOrder(KbeServiceCommon):
             order.write({"signature": png})
         order.write({"signature": png, "signed_by": "Yeyen"})
         self.assertTrue(order.date_signed)
-        with self.assertRaisesRegex(ValidationError, "negative"):
+        with self.assertRaisesRegex(ValidationError, "between 0 and"):
             order.write({"time_spent": -1})
         with self.assertRaisesRegex(ValidationError, "positive"):
             order.write({"line_ids": [(0, 0, {"product_id": self.part.id, "quantity": 0})]})

@@ -1,4 +1,5 @@
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -152,6 +153,39 @@ class TestTicketPortal(KbeServiceCommon, HttpCase):
             )
         self.sari_ticket.invalidate_recordset()
         self.assertEqual(len(self.sari_ticket.message_ids), count)
+
+    def test_reply_longer_than_the_limit_is_refused(self):
+        self.authenticate("kbe_portal_kita", "kbe_portal_kita")
+        count = len(self.kita_ticket.message_ids)
+        with self.assertRaisesRegex(JsonRpcException, "UserError"), mute_logger("odoo.http"):
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "kbe.ticket",
+                    "thread_id": self.kita_ticket.id,
+                    "post_data": {"body": "x" * 10001, "message_type": "comment"},
+                },
+            )
+        portal = self.env["res.users"].search([("login", "=", "kbe_portal_kita")])
+        with self.assertRaisesRegex(UserError, "too long"):
+            self.kita_ticket.with_user(portal).message_post(body="x" * 10001, message_type="comment")
+        self.kita_ticket.invalidate_recordset()
+        self.assertEqual(len(self.kita_ticket.message_ids), count)
+
+    def test_product_of_another_company_is_refused(self):
+        company_2 = self.env["res.company"].create({"name": "PT. Cabang Dua"})
+        part = self.env["product.product"].create(
+            {"name": "Suku cadang C2", "sale_ok": True, "company_id": company_2.id}
+        )
+        self.authenticate("kbe_portal_kita", "kbe_portal_kita")
+        count = self.env["kbe.ticket"].search_count([])
+        form = self.url_open("/my/tickets/new")
+        self.assertNotIn("Suku cadang C2", form.text, "the form offers no other company's product")
+        response = self._post_new({"subject": "S", "description": "d", "product_id": str(part.id)})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Choose a product from the list.", response.text)
+        self.assertNotIn("PT. Cabang Dua", response.text)
+        self.assertEqual(self.env["kbe.ticket"].search_count([]), count)
 
     def test_customer_closes_and_reopens_own_ticket_only(self):
         self.authenticate("kbe_portal_kita", "kbe_portal_kita")

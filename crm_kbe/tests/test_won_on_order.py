@@ -58,21 +58,46 @@ class TestWonOnOrder(KbeSalesCommon):
         first.with_user(self.user_salesman)._action_cancel()
         self.assertTrue(self.opportunity.stage_id.is_won)
 
-    def test_confirming_agent_without_right_on_the_opportunity_wins_it(self):
-        # a key-account opportunity of a colleague; the quotation is the agent's, who confirms it
-        self.env.company.kbe_won_trigger = "confirm"
+    def _colleague_opportunity_order(self, trigger):
+        """An order of the rep linked to a colleague's opportunity that the rep cannot read."""
+        self.env.company.kbe_won_trigger = trigger
         self.opportunity.user_id = self.user_sales_all
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "opportunity_id": self.opportunity.id,
-                "user_id": self.user_salesman.id,
-                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
-            }
-        )
+        stage = self.opportunity.stage_id
         self.assertFalse(self.opportunity.with_user(self.user_salesman).has_access("read"))
+        order = (
+            self.env["sale.order"]
+            .with_user(self.user_salesman)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "opportunity_id": self.opportunity.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        return order, stage
+
+    def test_rep_cannot_win_a_colleagues_opportunity_with_a_quotation(self):
+        order, stage = self._colleague_opportunity_order("quotation")
+        self.assertEqual(order.opportunity_id, self.opportunity, "Odoo's own link is kept")
+        self.assertEqual(self.opportunity.stage_id, stage, "the colleague's deal stays where it was")
+        self.assertFalse(self.opportunity.kbe_won_order_id)
+
+    def test_rep_cannot_win_a_colleagues_opportunity_by_confirming(self):
+        order, stage = self._colleague_opportunity_order("confirm")
         order.with_user(self.user_salesman).action_confirm()
-        self.assertTrue(self.opportunity.stage_id.is_won)
+        self.assertEqual(order.state, "sale", "the rep's own order is confirmed as in Odoo")
+        self.assertEqual(self.opportunity.stage_id, stage)
+        self.assertLess(self.opportunity.probability, 100)
+
+    def test_relinking_own_quotation_to_a_colleagues_opportunity_does_not_win_it(self):
+        self.env.company.kbe_won_trigger = "quotation"
+        other = self._lead(type="opportunity", partner_id=self.customer.id, user_id=self.user_sales_all.id)
+        stage = other.stage_id
+        order = self._new_quotation()
+        order.with_user(self.user_salesman).write({"opportunity_id": other.id})
+        self.assertEqual(other.stage_id, stage)
+        self.assertFalse(other.kbe_won_order_id)
 
 
 @tagged("post_install", "-at_install")
