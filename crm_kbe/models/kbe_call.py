@@ -222,6 +222,11 @@ class KbeCall(models.Model):
                         )
                     )
 
+    @api.constrains("user_id", "company_id")
+    def _check_user(self):
+        for call in self:
+            call.user_id._kbe_check_assignable(call.company_id, role=self.env._("the call's responsible"))
+
     @api.constrains("name")
     def _check_name(self):
         if any(not (call.name or "").strip() for call in self):

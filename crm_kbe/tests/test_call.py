@@ -70,6 +70,32 @@ class TestCall(KbeCallCommon):
             wizard.action_apply()
         self.assertEqual(call.state, "planned", "nothing changed")
 
+    def test_call_and_follow_up_go_to_employees_of_the_company_only(self):
+        call = self._call()
+        wizard = (
+            self.env["kbe.call.log"]
+            .with_user(self.user_salesman)
+            .create(
+                {
+                    "call_id": call.id,
+                    "result": "held",
+                    "date_done": datetime(2026, 3, 10, 3, 0),
+                    "followup": "call",
+                    "followup_date": datetime(2026, 3, 12, 3, 0),
+                    "followup_user_id": self.user_portal.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(ValidationError, "not an employee"):
+            wizard.action_apply()
+        self.assertEqual(call.state, "planned", "the call was not logged either")
+        with self.assertRaisesRegex(ValidationError, "not an employee"):
+            self._call(user_id=self.user_portal.id)
+        with self.assertRaisesRegex(ValidationError, "not an employee"):
+            call.write({"user_id": self.user_portal.id})
+        self.env.invalidate_all(flush=False)  # what the refused write left in the cache, as a request would
+        self.assertEqual(call.user_id, self.user_salesman, "nothing changed")
+
     def test_no_answer_one_click_and_cancel(self):
         call = self._call()
         call.action_no_answer()

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_call import KbeCallCommon
@@ -26,11 +26,18 @@ class TestCallSecurity(KbeCallCommon):
             }
         )
         cls.other_company = cls.env["res.company"].create({"name": "PT. Cabang Surabaya"})
+        cls.user_surabaya = new_test_user(
+            cls.env,
+            login="kbe_salesman_surabaya",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.other_company.id,
+            company_ids=[(6, 0, cls.other_company.ids)],
+        )
         cls.foreign = cls.env["kbe.call"].create(
             {
                 "name": "Di perusahaan lain",
                 "partner_id": cls.customer.id,
-                "user_id": cls.user_sales_manager.id,
+                "user_id": cls.user_surabaya.id,
                 "company_id": cls.other_company.id,
             }
         )

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged, users, warmup
 
 from .common import KbeSalesCommon
@@ -354,6 +354,26 @@ class TestLeadConvert(KbeSalesCommon):
         with self.assertRaisesRegex(UserError, "existing customer"):
             wizard_record.action_apply()
         self.assertEqual(lead.type, "lead")
+
+    def test_refuses_a_salesperson_who_is_not_an_employee_of_the_company(self):
+        lead = self._lead()
+        other_company = self.env["res.company"].create({"name": "PT. Cabang Medan"})
+        outsider = new_test_user(
+            self.env,
+            login="kbe_medan_rep",
+            groups="sales_team.group_sale_salesman",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        for user, message in ((self.user_portal, "not an employee"), (outsider, "does not work in")):
+            wizard_record = (
+                self.env["kbe.lead.convert"]
+                .with_user(self.user_salesman)
+                .create({"lead_ids": [(6, 0, lead.ids)], "customer_action": "nothing", "user_id": user.id})
+            )
+            with self.subTest(user=user.login), self.assertRaisesRegex(ValidationError, message):
+                wizard_record.action_apply()
+        self.assertEqual((lead.type, lead.user_id), ("lead", self.user_salesman), "nothing changed")
 
     def test_refuses_merge_without_target(self):
         lead = self._lead()

@@ -89,6 +89,8 @@ class KbeCallLog(models.TransientModel):
             raise UserError(self.env._("Choose when the follow-up takes place."))
         if self.followup == "activity" and not self.followup_activity_type_id:
             raise UserError(self.env._("Choose the type of the follow-up activity."))
+        if self.followup != "none":
+            self.followup_user_id._kbe_check_assignable(call.company_id, role=self.env._("the follow-up's responsible"))
         call._kbe_log(
             state=self.result,
             not_held_reason=self.not_held_reason,

@@ -199,6 +199,9 @@ class KbeLeadConvert(models.TransientModel):
         if not leads:
             raise UserError(self.env._("Select the leads to convert."))
         leads.check_access("write")
+        if self.user_id != self.env.user:  # who may change the leads may take them
+            for company in leads.company_id or self.env.company:
+                self.user_id._kbe_check_assignable(company, role=self.env._("the salesperson"))
         if self.name == "merge":
             if len(leads) != 1:
                 raise UserError(
