@@ -260,9 +260,9 @@ class KbeTicket(models.Model):
         tickets = super().create(vals_list)
         tickets._kbe_auto_assign()
         tickets._kbe_sla_apply()
-        for ticket in tickets.filtered("partner_id"):
-            if ticket.partner_id not in ticket.message_partner_ids:
-                ticket.message_subscribe(ticket.partner_id.ids)
+        # the customer follows their tickets: one subscription per customer, not per ticket
+        for partner, partner_tickets in tickets.filtered("partner_id").grouped("partner_id").items():
+            partner_tickets.message_subscribe(partner.ids)
         return tickets
 
     def write(self, vals):
@@ -561,6 +561,7 @@ class KbeTicket(models.Model):
         policies = self.env["kbe.sla.policy"].sudo().search([("team_id", "in", self.team_id.ids)])
         now = fields.Datetime.now()
         to_create, to_unlink = [], SlaLine
+        dates = {}  # tickets opened together on one team's hours share their deadlines
         for ticket in self:
             open_lines = ticket.sla_ids.filtered(lambda sla: sla.status in ("ongoing", "at_risk"))
             done_keys = {(sla.policy_id.id, sla.kind) for sla in ticket.sla_ids if sla.status in ("reached", "failed")}
@@ -583,7 +584,10 @@ class KbeTicket(models.Model):
                     if current and current[0].target_hours == hours and current[0].name == policy.name:
                         continue
                     to_unlink |= current
-                    at_risk, deadline = SlaLine._kbe_dates(calendar, start, hours)
+                    key = (calendar.id, start, hours)
+                    if key not in dates:
+                        dates[key] = SlaLine._kbe_dates(calendar, start, hours)
+                    at_risk, deadline = dates[key]
                     to_create.append(
                         {
                             "ticket_id": ticket.id,

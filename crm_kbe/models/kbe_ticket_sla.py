@@ -48,13 +48,11 @@ class KbeTicketSla(models.Model):
     def _kbe_reach(self, when=None):
         """Mark these SLAs reached at ``when``; those already reached or failed keep their result."""
         when = when or fields.Datetime.now()
-        for line in self.filtered(lambda sla: sla.status in ("ongoing", "at_risk")):
-            line.write(
-                {
-                    "reached_date": when,
-                    "status": self._kbe_status(line.deadline, line.date_at_risk, when, when),
-                }
-            )
+        pending = self.filtered(lambda sla: sla.status in ("ongoing", "at_risk"))
+        # one write per result (on time or failed), not one per line
+        by_status = pending.grouped(lambda sla: self._kbe_status(sla.deadline, sla.date_at_risk, when, when))
+        for status, lines in by_status.items():
+            lines.write({"reached_date": when, "status": status})
 
     @api.model
     def _cron_update_status(self, now=None):
