@@ -1,5 +1,6 @@
 from . import (
     test_access_accountant,
+    test_access_matrix,
     test_access_personas,
     test_access_sales,
     test_access_service,
