@@ -9,6 +9,7 @@ from . import (
     test_call_list,
     test_call_security,
     test_call_tour,
+    test_concurrency,
     test_foundation,
     test_install,
     test_knowledge,

@@ -1,9 +1,5 @@
-import threading
-
-import psycopg2
-
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .service_common import KbeServiceCommon
@@ -126,66 +122,3 @@ class TestServiceReach(KbeServiceCommon):
         self.assertEqual(ticket.user_id, self.user_agent2)
         ticket.with_user(self.user_service_manager).action_take()  # a manager may take it over
         self.assertEqual(ticket.user_id, self.user_service_manager)
-
-
-@tagged("post_install", "-at_install")
-class TestTicketTakeConcurrency(TransactionCase):
-    """Two agents press "Take" on the same new ticket at the same moment, each in their own
-    database transaction: one gets it; the other is refused (or, in Odoo's RPC, retried and then
-    refused) and nobody's take is silently overwritten. The records are committed for the two
-    transactions to see them, and removed afterwards."""
-
-    def test_two_agents_take_at_once(self):
-        registry = self.env.registry
-        with registry.cursor() as cr:
-            env = self.env(cr=cr)
-            agents = env["res.users"]
-            for login in ("kbe_race_agent_1", "kbe_race_agent_2"):
-                agents |= new_test_user(env, login=login, groups="crm_kbe.group_service_agent")
-            team = env["kbe.service.team"].create({"name": "Tim Rebutan", "member_ids": [(6, 0, agents.ids)]})
-            partner = env["res.partner"].create({"name": "Pelanggan Rebutan"})
-            ticket = env["kbe.ticket"].create({"name": "Rebutan", "partner_id": partner.id, "team_id": team.id})
-            ids = {
-                "users": agents.ids,
-                "partners": agents.partner_id.ids + partner.ids,
-                "team": team.id,
-                "ticket": ticket.id,
-            }
-            cr.commit()
-        self.addCleanup(self._remove, ids)
-
-        results = {}
-        barrier = threading.Barrier(2, timeout=20)
-
-        def take(uid):
-            with registry.cursor() as cr:
-                env = self.env(cr=cr, user=uid, context={})
-                barrier.wait()
-                try:
-                    env["kbe.ticket"].browse(ids["ticket"]).action_take()
-                    cr.commit()
-                    results[uid] = "took"
-                except (UserError, psycopg2.errors.SerializationFailure) as error:
-                    cr.rollback()
-                    results[uid] = type(error).__name__
-
-        threads = [threading.Thread(target=take, args=(uid,)) for uid in ids["users"]]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        self.assertEqual(sorted(results.values()).count("took"), 1, results)
-        loser = next(outcome for outcome in results.values() if outcome != "took")
-        self.assertIn(loser, ("UserError", "SerializationFailure"))
-        winner = next(uid for uid, outcome in results.items() if outcome == "took")
-        with registry.cursor() as cr:
-            self.assertEqual(self.env(cr=cr)["kbe.ticket"].browse(ids["ticket"]).user_id.id, winner)
-
-    def _remove(self, ids):
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr)
-            env["kbe.ticket"].browse(ids["ticket"]).unlink()
-            env["kbe.service.team"].browse(ids["team"]).unlink()
-            env["res.users"].browse(ids["users"]).unlink()
-            env["res.partner"].browse(ids["partners"]).unlink()
-            cr.commit()
