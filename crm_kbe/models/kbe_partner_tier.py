@@ -126,12 +126,6 @@ class KbePartnerTier(models.Model):
                     self.env._("The renewal reminder of tier %(tier)s is between 0 and 365 days.", tier=tier.name)
                 )
 
-    def _kbe_next_tier(self):
-        """The tier just above this one (in this company's tiers), or an empty recordset."""
-        self.ensure_one()
-        higher = self.search([("sequence", ">", self.sequence)], order="sequence, id", limit=1)
-        return higher
-
     def _kbe_meets(self, figures, signed=False, by_type=None):
         """Whether a partner with these ``figures`` (one value of res.partner._kbe_partner_figures)
         meets this tier's requirements. A satisfaction that cannot be measured yet (no rating)
