@@ -16,6 +16,7 @@ class KbePartnerCertification(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Partner Certification"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     # identity
     partner_id = fields.Many2one(
@@ -38,13 +39,11 @@ class KbePartnerCertification(models.Model):
         ondelete="restrict",
         check_company=True,
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, string="Company"
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
     # dates and result
     date = fields.Date(string="Certified On", required=True, default=fields.Date.context_today, tracking=True)
-    score = fields.Float(string="Score", help="Result of the exam, 0 to 100.", tracking=True)
+    score = fields.Float(help="Result of the exam, 0 to 100.", tracking=True)
     expiry_date = fields.Date(
         string="Expires On",
         compute="_compute_expiry_date",
@@ -67,7 +66,6 @@ class KbePartnerCertification(models.Model):
         "kbe_partner_certification_attachment_rel",
         "certification_id",
         "attachment_id",
-        string="Evidence",
         help="The certificate or the exam result.",
     )
     reminder_sent = fields.Boolean(copy=False, help="The partner manager was reminded of the expiry.")
@@ -158,22 +156,26 @@ class KbePartnerCertification(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(to_remind) - done)
 
     def _kbe_remind_expiry(self):
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for cert in self:
-            user = cert.commercial_partner_id.kbe_partner_manager_id or self.env.user
-            already = cert.activity_ids.filtered(
-                lambda act, user=user: act.activity_type_id == todo and act.user_id == user
+            kbe_remind_once(
+                cert,
+                cert.commercial_partner_id.kbe_partner_manager_id or self.env.user,
+                cert.expiry_date,
+                self.env._(
+                    "Certification %(type)s of %(person)s expires on %(date)s",
+                    type=cert.type_id.name,
+                    person=cert.partner_id.name,
+                    date=cert.expiry_date,
+                ),
             )
-            if not already:
-                cert.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=cert.expiry_date,
-                    summary=self.env._(
-                        "Certification %(type)s of %(person)s expires on %(date)s",
-                        type=cert.type_id.name,
-                        person=cert.partner_id.name,
-                        date=cert.expiry_date,
-                    ),
-                    user_id=user.id,
-                )
         self.reminder_sent = True
+
+
+def kbe_remind_once(record, user, deadline, summary):
+    """A to-do for ``user`` on ``record`` (a mail.activity.mixin), unless they already have one
+    there: the reminders of the partner program (expiries, renewals) are never given twice."""
+    todo = record.env.ref("mail.mail_activity_data_todo")
+    if not record.activity_ids.filtered(lambda act: act.activity_type_id == todo and act.user_id == user):
+        record.activity_schedule(
+            "mail.mail_activity_data_todo", date_deadline=deadline, summary=summary, user_id=user.id
+        )

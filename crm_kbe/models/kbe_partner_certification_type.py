@@ -14,7 +14,7 @@ class KbePartnerCertificationType(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company", help="Leave empty to use it in every company.")
+    company_id = fields.Many2one("res.company", help="Leave empty to use it in every company.")
     description = fields.Html(translate=True)
 
     # rules

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .kbe_partner_certification import kbe_remind_once
+
 QUALIFICATION_KINDS = [
     ("application", "Application"),
     ("upgrade", "Review: Upgrade"),
@@ -34,12 +36,11 @@ class KbePartnerQualification(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Partner Qualification"
     _order = "create_date desc, id desc"
+    _check_company_auto = True
 
     # identity
     name = fields.Char(compute="_compute_name", store=True, string="Qualification")
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True, string="Company"
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     partner_id = fields.Many2one(
         "res.partner",
@@ -51,9 +52,7 @@ class KbePartnerQualification(models.Model):
         domain="[('is_company', '=', True)]",
     )
     partner_manager_id = fields.Many2one(related="partner_id.kbe_partner_manager_id", string="Partner Manager")
-    tier_id = fields.Many2one(
-        "kbe.partner.tier", string="Tier", required=True, tracking=True, check_company=True, ondelete="restrict"
-    )
+    tier_id = fields.Many2one("kbe.partner.tier", required=True, tracking=True, check_company=True, ondelete="restrict")
     previous_tier_id = fields.Many2one(
         "kbe.partner.tier", string="Tier Before", readonly=True, help="The partner's tier when this was proposed."
     )
@@ -64,7 +63,7 @@ class KbePartnerQualification(models.Model):
     state = fields.Selection(
         QUALIFICATION_STATES, required=True, default="draft", tracking=True, index=True, copy=False
     )
-    reviewer_id = fields.Many2one("res.users", string="Reviewer", tracking=True, copy=False)
+    reviewer_id = fields.Many2one("res.users", tracking=True, copy=False)
     date_submitted = fields.Date(string="Submitted On", readonly=True, copy=False)
     date_approved = fields.Date(string="Approved On", readonly=True, copy=False)
     reject_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
@@ -72,7 +71,7 @@ class KbePartnerQualification(models.Model):
     internal_note = fields.Html(string="Internal Notes", groups="crm_kbe.group_partner_manager")
 
     # validity
-    valid_from = fields.Date(string="Valid From", tracking=True, copy=False)
+    valid_from = fields.Date(tracking=True, copy=False)
     valid_to = fields.Date(
         string="Valid Until",
         compute="_compute_valid_to",
@@ -86,7 +85,7 @@ class KbePartnerQualification(models.Model):
     renewal_reminder_sent = fields.Boolean(copy=False, help="The partner manager was reminded to renew it.")
 
     # agreement and checklist
-    agreement_signed = fields.Boolean(string="Agreement Signed", tracking=True)
+    agreement_signed = fields.Boolean(tracking=True)
     attachment_ids = fields.Many2many(
         "ir.attachment",
         "kbe_partner_qualification_attachment_rel",
@@ -144,7 +143,11 @@ class KbePartnerQualification(models.Model):
         return qualifications
 
     def write(self, vals):
-        if {"partner_id", "tier_id"} & set(vals) and any(q.state not in OPEN_STATES for q in self):
+        if any(
+            q.state not in OPEN_STATES
+            and any(q[fname].id != vals[fname] for fname in ("partner_id", "tier_id") if fname in vals)
+            for q in self
+        ):
             raise UserError(
                 self.env._("A decided qualification is kept as it was: create a new one to change its partner or tier.")
             )
@@ -455,23 +458,18 @@ class KbePartnerQualification(models.Model):
             ]
         )
         due = candidates.filtered(lambda q: q.valid_to - relativedelta(days=q.tier_id.renewal_reminder_days) <= today)
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for qualification in due:
-            user = qualification.partner_id.kbe_partner_manager_id or qualification.reviewer_id or self.env.user
-            if not qualification.activity_ids.filtered(
-                lambda act, user=user: act.activity_type_id == todo and act.user_id == user
-            ):
-                qualification.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=qualification.valid_to,
-                    summary=self.env._(
-                        "Renew the %(tier)s qualification of %(partner)s (valid until %(date)s)",
-                        tier=qualification.tier_id.name,
-                        partner=qualification.partner_id.name,
-                        date=qualification.valid_to,
-                    ),
-                    user_id=user.id,
-                )
+            kbe_remind_once(
+                qualification,
+                qualification.partner_id.kbe_partner_manager_id or qualification.reviewer_id or self.env.user,
+                qualification.valid_to,
+                self.env._(
+                    "Renew the %(tier)s qualification of %(partner)s (valid until %(date)s)",
+                    tier=qualification.tier_id.name,
+                    partner=qualification.partner_id.name,
+                    date=qualification.valid_to,
+                ),
+            )
         due.renewal_reminder_sent = True
 
     def _kbe_propose_reviews(self, partners):

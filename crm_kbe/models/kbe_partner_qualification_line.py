@@ -16,9 +16,7 @@ class KbePartnerQualificationLine(models.Model):
     _description = "Partner Qualification Criterion"
     _order = "qualification_id, sequence, id"
 
-    qualification_id = fields.Many2one(
-        "kbe.partner.qualification", required=True, ondelete="cascade", index=True, string="Qualification"
-    )
+    qualification_id = fields.Many2one("kbe.partner.qualification", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="qualification_id.company_id", store=True, string="Company")
     currency_id = fields.Many2one(related="qualification_id.currency_id", string="Currency")
     sequence = fields.Integer(default=10)
@@ -42,7 +40,6 @@ class KbePartnerQualificationLine(models.Model):
         "kbe_partner_qualification_line_attachment_rel",
         "line_id",
         "attachment_id",
-        string="Evidence",
     )
     verdict = fields.Selection(
         [("pending", "Pending"), ("met", "Met"), ("not_met", "Not Met")],

@@ -15,7 +15,7 @@ class KbePartnerTier(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, help="Order of the tiers, lowest first.")
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company", help="Leave empty to use the tier in every company.")
+    company_id = fields.Many2one("res.company", help="Leave empty to use the tier in every company.")
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id", help="The currency the revenue requirement is in."
     )
