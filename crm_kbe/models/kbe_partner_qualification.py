@@ -348,8 +348,8 @@ class KbePartnerQualification(models.Model):
         optionally evidence = {"name": str, "content": bytes}. Every check is made here; bad
         input raises a UserError and creates nothing."""
         user = self.env.user
-        if user._is_public():
-            raise UserError(self.env._("Log in to apply to the partner program."))
+        if not user._is_portal():
+            raise UserError(self.env._("Applications to the partner program come from the portal users of a company."))
         partner = user.partner_id.commercial_partner_id
         if partner.kbe_partner_status == "active":
             raise UserError(self.env._("Your company is already an active partner."))

@@ -240,6 +240,7 @@ class ResPartnerProgram(models.Model):
         compute="_compute_kbe_partner_tier_id",
         store=True,
         readonly=False,
+        precompute=True,
         help="The tier of the partner's latest valid approved qualification; a partner without any "
         "approved qualification keeps the tier given by hand.",
     )

@@ -81,6 +81,7 @@ class TestPartnerPortalProgram(KbeTourCase):
 
     def test_partners_never_see_each_other(self):
         self.authenticate(self.user_channel_partner.login, self.user_channel_partner.login)
+        self.assertNotIn("/my/partnership/apply", self.url_open("/my").text, "an active partner does not apply")
         self.assertIn("Alasan-khusus-Mitra-Acara", self.url_open("/my/partnership").text)
         self.assertNotIn("Catatan internal", self.url_open("/my/partnership").text)
         self.authenticate(self.user_channel_partner_2.login, self.user_channel_partner_2.login)
