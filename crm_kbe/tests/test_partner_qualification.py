@@ -182,3 +182,22 @@ class TestPartnerQualification(KbeProgramCommon):
         self.assertEqual(qualification.state, "submitted")
         self.assertEqual(self.prospect.kbe_partner_status, "prospect")
         self.assertRights(self.user_partner_manager, qualification, "rwd")
+
+    def test_views_open_for_the_program_manager(self):
+        for model, types in (
+            ("kbe.partner.qualification", ["list", "kanban", "form", "search"]),
+            ("kbe.partner.certification", ["list", "form", "search"]),
+            ("kbe.partner.certification.type", ["list", "form"]),
+            ("res.partner", ["form"]),
+        ):
+            with self.subTest(model=model):
+                views = (
+                    self.env[model]
+                    .with_user(self.user_partner_manager)
+                    .get_views([(False, view_type) for view_type in types])
+                )
+                self.assertEqual(set(views["views"]), set(types))
+        arch = self.env["res.partner"].with_user(self.user_partner_manager).get_views([(False, "form")])
+        self.assertIn("action_view_kbe_qualifications", arch["views"]["form"]["arch"])
+        arch = self.env["res.partner"].with_user(self.user_salesman).get_views([(False, "form")])
+        self.assertNotIn("action_view_kbe_qualifications", arch["views"]["form"]["arch"], "managers only")
