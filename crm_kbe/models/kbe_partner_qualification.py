@@ -156,6 +156,11 @@ class KbePartnerQualification(models.Model):
             self._kbe_sync_lines()
         return result
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
+        if any(q.state in ("approved", "expired") for q in self):
+            raise UserError(self.env._("An approved or expired qualification is kept in the partner's history."))
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -182,9 +187,8 @@ class KbePartnerQualification(models.Model):
                     )
                 )
             # sudo: the note is a manager-only field; this user may write the qualification (checked above)
-            unexplained = qualification.sudo().line_ids.filtered(
-                lambda line: line.verdict == "not_met" and not (line.note or "").strip()
-            )
+            lines_sudo = qualification.sudo().line_ids
+            unexplained = lines_sudo.filtered(lambda line: line.verdict == "not_met" and not (line.note or "").strip())
             if unexplained:
                 raise UserError(
                     self.env._(
@@ -409,7 +413,8 @@ class KbePartnerQualification(models.Model):
         )
         if partner.kbe_partner_status != "prospect":
             # sudo: portal users cannot write their company; applying makes it a partner prospect
-            partner.sudo().kbe_partner_status = "prospect"
+            partner_sudo = partner.sudo()
+            partner_sudo.kbe_partner_status = "prospect"
         return qualification_sudo
 
     # ------------------------------------------------------------

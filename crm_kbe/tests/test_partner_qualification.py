@@ -49,6 +49,9 @@ class TestPartnerQualification(KbeProgramCommon):
         self.assertEqual(self.prospect.kbe_partner_status, "active", "the first approval makes the partner active")
         self.assertEqual(self.prospect.kbe_partner_since, self.today)
         self.assertEqual(self.prospect.kbe_partner_tier_id, self.tier_registered)
+        with self.assertRaisesRegex(UserError, "history"):
+            qualification.with_user(self.user_partner_manager).unlink()
+        self.assertTrue(qualification.exists(), "an approval stays in the history")
 
     def test_not_met_criterion_needs_a_note(self):
         qualification = self._application()
