@@ -83,12 +83,36 @@ class TestPartnerTraining(KbeProgramCommon):
     def test_figures_in_constant_queries(self):
         partners = self.channel_partner | self.channel_partner_2
         self._won_deal(self.channel_partner, 150_000_000)
+        # the end customer's people rated two tickets: 5 and 3 stars, 80 %
+        contact = self.env["res.partner"].create({"name": "Yanti Klien", "parent_id": self.end_customer.id})
+        tickets = self.env["kbe.ticket"].create(
+            [{"name": f"Pesanan terlambat {i}", "partner_id": contact.id} for i in range(2)]
+        )
+        ticket_model = self.env["ir.model"]._get_id("kbe.ticket")
+        self.env["rating.rating"].create(
+            [
+                {
+                    "res_model_id": ticket_model,
+                    "res_id": ticket.id,
+                    "partner_id": contact.id,
+                    "rating": rate,
+                    "consumed": True,
+                }
+                for ticket, rate in zip(tickets, (5, 3), strict=True)
+            ]
+        )
+        self.uid = self.user_partner_manager.id  # the program manager asks (self.env follows)
+        partners = partners.with_env(self.env)
         partners._kbe_partner_figures()  # warm the caches of the registry
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=4):
+        with self.assertQueryCount(kbe_partner_manager=4):
+            partners[:1]._kbe_partner_figures()
+        self.env.invalidate_all()
+        with self.assertQueryCount(kbe_partner_manager=4):  # the same for more partners
             figures = partners._kbe_partner_figures()
         self.assertEqual(figures[self.channel_partner.id]["won_revenue"], 150_000_000)
-        self.assertIsNone(figures[self.channel_partner.id]["satisfaction"], "no rating: not measured")
+        self.assertAlmostEqual(figures[self.channel_partner.id]["satisfaction"], 80.0)
+        self.assertIsNone(figures[self.channel_partner_2.id]["satisfaction"], "no rating: not measured")
 
     def test_portal_sees_own_company_certifications_only(self):
         Certification = self.Certification.with_user(self.user_channel_partner)
