@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -107,6 +108,22 @@ class TestPartnerQualification(KbeProgramCommon):
 
         renewal.write({"state": "expired"})
         self.assertEqual(partner.kbe_partner_tier_id, self.tier_silver, "back to the approval still valid")
+
+    def test_renewal_gives_its_tier_on_its_first_day(self):
+        partner = self.channel_partner
+        current = self._qualify(partner, self.tier_silver, valid_from=self._months_ago(11))
+        action = current.with_user(self.user_partner_manager).action_renew()
+        renewal = self.Qualification.browse(action["res_id"]).with_user(self.user_partner_manager)
+        self.assertEqual(renewal.valid_from, current.valid_to + relativedelta(days=1), "it follows without a gap")
+        renewal.tier_id = self.tier_gold  # the partner grew: renewed one tier higher
+        renewal.action_submit()
+        renewal.line_ids.write({"verdict": "met", "note": "Grew with the wedding season."})
+        renewal.action_approve()
+        self.assertEqual(partner.kbe_partner_tier_id, self.tier_silver, "not before its start")
+        with freeze_time(renewal.valid_from):
+            self.Qualification._cron_kbe_review_partners()
+            self.assertEqual(partner.kbe_partner_tier_id, self.tier_gold)
+            self.assertEqual((current.state, renewal.state), ("expired", "approved"))
 
     def test_renewal_reminder_once(self):
         qualification = self._qualify(
