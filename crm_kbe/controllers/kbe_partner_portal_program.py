@@ -36,7 +36,7 @@ class KbePartnerPortalProgram(KbePartnerPortal):
             [("partner_id", "=", partner.id), ("state", "in", ("draft", "submitted"))]
         )
 
-    def _kbe_apply_values(self, post, error=None):
+    def _kbe_apply_values(self, post, error=None, blocked=False):
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -45,6 +45,7 @@ class KbePartnerPortalProgram(KbePartnerPortal):
                 "tiers": request.env["kbe.partner.tier"].search([]),
                 "post": post,
                 "error": error,
+                "blocked": blocked,
                 "message_max": 2000,
             }
         )
@@ -58,7 +59,7 @@ class KbePartnerPortalProgram(KbePartnerPortal):
             error = request.env._("Your company is already an active partner.")
         elif not self._kbe_may_apply(partner):
             error = request.env._("Your company already has an application under review.")
-        return request.render("crm_kbe.portal_partnership_apply", self._kbe_apply_values({}, error))
+        return request.render("crm_kbe.portal_partnership_apply", self._kbe_apply_values({}, error, bool(error)))
 
     @http.route("/my/partnership/apply", type="http", auth="user", methods=["POST"], website=True)
     def portal_partnership_apply(self, **post):

@@ -58,6 +58,9 @@ class TestPartnerPortalProgram(KbeTourCase):
         self.assertEqual(self.portal_company.kbe_partner_status, "prospect")
         self.assertIn("o_kbe_applied", response.text)
 
+        page = self.url_open("/my/partnership/apply").text
+        self.assertIn("already has an application", page)
+        self.assertNotIn("o_kbe_apply_form", page, "no form while an application is under review")
         response = self._apply()
         self.assertIn("already has an application", response.text, "a second open application is refused")
         self.assertEqual(self._applications(), application)
