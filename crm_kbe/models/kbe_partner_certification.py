@@ -99,6 +99,17 @@ class KbePartnerCertification(models.Model):
             if not math.isfinite(cert.score) or not 0 <= cert.score <= 100:
                 raise ValidationError(self.env._("The score of a certification is a number between 0 and 100."))
 
+    @api.constrains("partner_id")
+    def _check_partner_is_channel_contact(self):
+        for cert in self:
+            if not cert.partner_id.commercial_partner_id.kbe_partner_status:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s does not work for a channel partner: only partners' people are certified.",
+                        person=cert.partner_id.name,
+                    )
+                )
+
     @api.constrains("date", "expiry_date")
     def _check_dates(self):
         for cert in self:

@@ -203,6 +203,19 @@ class TestPartnerQualification(KbeProgramCommon):
         self.assertEqual(self.prospect.kbe_partner_status, "prospect")
         self.assertRights(self.user_partner_manager, qualification, "rwd")
 
+    def test_other_company_qualifications_are_hidden(self):
+        other_company = self.env["res.company"].create({"name": "PT. KBE Surabaya"})
+        qualification = self.Qualification.create(
+            {"partner_id": self.prospect.id, "tier_id": self.tier_registered.id, "company_id": other_company.id}
+        )
+        self.assertFalse(
+            self.kbe_may(self.user_partner_manager, qualification, "read"), "not in the manager's companies"
+        )
+        self.assertNotIn(
+            qualification,
+            self.Qualification.with_user(self.user_partner_manager).search([("partner_id", "=", self.prospect.id)]),
+        )
+
     def test_views_open_for_the_program_manager(self):
         for model, types in (
             ("kbe.partner.qualification", ["list", "kanban", "form", "search"]),

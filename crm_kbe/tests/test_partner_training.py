@@ -66,6 +66,12 @@ class TestPartnerTraining(KbeProgramCommon):
                 cert.score = bad
             self.assertEqual(cert.score, 88)
 
+    def test_only_people_of_partners_are_certified(self):
+        Certification = self.Certification.with_user(self.user_partner_manager)
+        with self.assertRaises(ValidationError):  # Odoo's: rolls the refused create back
+            Certification.create({"partner_id": self.user_portal.partner_id.id, "type_id": self.cert_type.id})
+        self.assertFalse(Certification.search([("partner_id", "=", self.user_portal.partner_id.id)]))
+
     def test_certified_people_feed_the_checklist(self):
         self.tier_silver.certification_requirement_ids = [(0, 0, {"type_id": self.cert_type.id, "required_count": 3})]
         qualification = (
