@@ -270,6 +270,18 @@ class KbePartnerQualification(models.Model):
         self._kbe_sync_lines(figures=figures)
         self.write({"state": "submitted", "date_submitted": fields.Date.context_today(self)})
 
+    def _kbe_ask_review(self):
+        """A to-do for the partner manager of each qualification that arrived by itself (portal
+        application, review proposal); none when the partner has no manager yet."""
+        today = fields.Date.context_today(self)
+        for qualification in self.filtered("partner_id.kbe_partner_manager_id"):
+            kbe_remind_once(
+                qualification,
+                qualification.partner_id.kbe_partner_manager_id,
+                today,
+                self.env._("Review %(name)s", name=qualification.name),
+            )
+
     def _kbe_sync_lines(self, figures=None):
         """Bring the checklists of open qualifications in line with their tier: one line per
         requirement, its required value and the partner's figure today. Existing lines keep their
@@ -405,6 +417,7 @@ class KbePartnerQualification(models.Model):
             )
             qualification_sudo.attachment_ids = attachment_sudo
         qualification_sudo._kbe_submit()
+        qualification_sudo._kbe_ask_review()
         qualification_sudo.message_post(
             body=self.env._("Application sent from the portal by %(name)s.", name=user.partner_id.name),
             author_id=user.partner_id.id,
@@ -523,6 +536,7 @@ class KbePartnerQualification(models.Model):
                 )
         proposals = self.with_context(mail_create_nosubscribe=True).create(vals_list)
         proposals._kbe_submit(figures=figures)
+        proposals._kbe_ask_review()
         return proposals
 
     @api.model

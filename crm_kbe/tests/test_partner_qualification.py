@@ -156,6 +156,7 @@ class TestPartnerQualification(KbeProgramCommon):
         upgrade, downgrade = by_partner[self.channel_partner_2], by_partner[self.channel_partner]
         self.assertEqual((upgrade.kind, upgrade.tier_id, upgrade.state), ("upgrade", self.tier_gold, "submitted"))
         self.assertEqual(upgrade.previous_tier_id, self.tier_silver)
+        self.assertEqual(upgrade.activity_ids.user_id, self.user_partner_manager, "the partner manager reviews it")
         revenue = upgrade.line_ids.filtered(lambda line: line.criterion == "won_revenue")
         self.assertEqual(revenue.actual_value, 600_000_000, "only the deals won in the last 12 months count")
         self.assertTrue(revenue.computed_met)
