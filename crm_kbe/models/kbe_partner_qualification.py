@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .kbe_partner_certification import kbe_remind_once
 
@@ -369,6 +370,8 @@ class KbePartnerQualification(models.Model):
         partner = user.partner_id.commercial_partner_id
         if partner.kbe_partner_status == "active":
             raise UserError(self.env._("Your company is already an active partner."))
+        # two applications sent at once for the same company: the second waits here, then sees the first
+        self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", partner.id))
         # sudo: the applicant may not read other records of the program; only its own company's are counted
         Qualification_sudo = self.sudo()
         if Qualification_sudo.search_count([("partner_id", "=", partner.id), ("state", "in", OPEN_STATES)]):
