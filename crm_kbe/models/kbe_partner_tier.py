@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class KbePartnerTier(models.Model):
@@ -91,3 +92,57 @@ class KbePartnerTier(models.Model):
         action["domain"] = [("kbe_partner_tier_id", "=", self.id)]
         action["context"] = {"default_kbe_partner_tier_id": self.id, "default_is_company": True}
         return action
+
+    # ------------------------------------------------------------
+    # PROGRAM, QUALIFICATION, TRAINING (kbe.partner.qualification, kbe.partner.certification)
+    # ------------------------------------------------------------
+
+    validity_months = fields.Integer(
+        string="Validity (months)",
+        default=12,
+        help="How long an approved qualification for this tier stays valid.",
+    )
+    renewal_reminder_days = fields.Integer(
+        string="Renewal Reminder (days)",
+        default=30,
+        help="Days before a qualification of this tier expires when its partner manager is reminded to renew it.",
+    )
+    certification_requirement_ids = fields.One2many(
+        "kbe.partner.certification.requirement",
+        "tier_id",
+        string="Required Certifications",
+        help="How many contacts of the partner must hold a valid certification of each type.",
+    )
+
+    @api.constrains("validity_months", "renewal_reminder_days")
+    def _check_kbe_validity_months(self):
+        for tier in self:
+            if tier.validity_months < 1 or tier.validity_months > 120:
+                raise ValidationError(
+                    self.env._("The validity of tier %(tier)s is between 1 and 120 months.", tier=tier.name)
+                )
+            if tier.renewal_reminder_days < 0 or tier.renewal_reminder_days > 365:
+                raise ValidationError(
+                    self.env._("The renewal reminder of tier %(tier)s is between 0 and 365 days.", tier=tier.name)
+                )
+
+    def _kbe_meets(self, figures, signed=False, by_type=None):
+        """Whether a partner with these ``figures`` (one value of res.partner._kbe_partner_figures)
+        meets this tier's requirements. A satisfaction that cannot be measured yet (no rating)
+        does not count against the partner; ``by_type`` is {certification type id: certified
+        contacts} and ``signed`` whether the partner's agreement is signed."""
+        self.ensure_one()
+        by_type = by_type or {}
+        if figures["won_revenue"] < self.min_won_revenue:
+            return False
+        if figures["certified_count"] < self.min_certified_count:
+            return False
+        if self.min_satisfaction and figures["satisfaction"] is not None:
+            if figures["satisfaction"] < self.min_satisfaction:
+                return False
+        if self.agreement_required and not signed:
+            return False
+        return all(
+            by_type.get(requirement.type_id.id, 0) >= requirement.required_count
+            for requirement in self.certification_requirement_ids
+        )

@@ -1,4 +1,9 @@
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 COMPANY_SIZES = [
     ("micro", "Micro (1-9 people)"),
@@ -223,3 +228,197 @@ class ResPartner(models.Model):
         action["domain"] = [("kbe_channel_partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_kbe_channel_partner_id": self.commercial_partner_id.id}
         return action
+
+
+class ResPartnerProgram(models.Model):
+    """PROGRAM, QUALIFICATION, TRAINING: the partner's tier follows its qualifications, and the
+    figures the program measures a partner by (``_kbe_partner_figures``)."""
+
+    _inherit = "res.partner"
+
+    kbe_partner_tier_id = fields.Many2one(
+        compute="_compute_kbe_partner_tier_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The tier of the partner's latest valid approved qualification; a partner without any "
+        "approved qualification keeps the tier given by hand.",
+    )
+    kbe_qualification_ids = fields.One2many(
+        "kbe.partner.qualification",
+        "partner_id",
+        string="Qualifications",
+        groups="crm_kbe.group_partner_manager",
+    )
+    kbe_qualification_count = fields.Integer(
+        compute="_compute_kbe_qualification_count", string="Qualification Count", groups="crm_kbe.group_partner_manager"
+    )
+    kbe_certified_count = fields.Integer(
+        compute="_compute_kbe_certified_count",
+        string="Certified People",
+        groups="crm_kbe.group_partner_manager",
+        help="Contacts of the partner with a valid certification.",
+    )
+
+    @api.depends(
+        "kbe_qualification_ids.state",
+        "kbe_qualification_ids.tier_id",
+        "kbe_qualification_ids.valid_from",
+        "kbe_qualification_ids.valid_to",
+    )
+    def _compute_kbe_partner_tier_id(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            decided = partner.kbe_qualification_ids.filtered(lambda q: q.state in ("approved", "expired"))
+            if not decided:
+                # never qualified through the program: the tier given by hand stays
+                partner.kbe_partner_tier_id = partner.kbe_partner_tier_id
+                continue
+            valid = decided.filtered(
+                lambda q: q.state == "approved"
+                and q.valid_from
+                and q.valid_from <= today
+                and (not q.valid_to or today <= q.valid_to)
+            )
+            latest = valid.sorted(lambda q: (q.valid_from, q.date_approved or q.valid_from, q.id))[-1:]
+            partner.kbe_partner_tier_id = latest.tier_id
+
+    def _compute_kbe_qualification_count(self):
+        groups = self.env["kbe.partner.qualification"]._read_group(
+            [("partner_id", "in", self._origin.ids)], ["partner_id"], ["__count"]
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.kbe_qualification_count = counts.get(partner._origin.id, 0)
+
+    def _compute_kbe_certified_count(self):
+        figures = self._origin.commercial_partner_id._kbe_certified_counts()
+        for partner in self:
+            partner.kbe_certified_count = figures.get(partner._origin.commercial_partner_id.id, 0)
+
+    def action_view_kbe_qualifications(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_partner_qualification_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_view_kbe_certifications(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_partner_certification_action")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_valid": 1}
+        return action
+
+    def _kbe_activate_partner(self):
+        """A partner whose first application is approved becomes an active partner."""
+        newcomers = self.filtered(lambda p: p.kbe_partner_status in (False, "prospect"))
+        if newcomers:
+            # sudo: the partner's program status follows the approval its caller was allowed to make
+            newcomers_sudo = newcomers.sudo()
+            newcomers_sudo.write({"kbe_partner_status": "active"})
+            newcomers_sudo.filtered(lambda p: not p.kbe_partner_since).kbe_partner_since = fields.Date.context_today(
+                self
+            )
+
+    # ------------------------------------------------------------
+    # FIGURES (won revenue, certified people, satisfaction)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _kbe_empty_figures(self):
+        return {"won_revenue": 0.0, "certified_count": 0, "satisfaction": None}
+
+    def _kbe_partner_figures(self, date_from=None, date_to=None):
+        """{partner id: {"won_revenue", "certified_count", "satisfaction"}} for these channel
+        partners (companies), in three queries whatever their number:
+
+        - won_revenue: expected revenue (company currency) of the won opportunities they brought
+          (kbe_channel_partner_id) closed from ``date_from`` to ``date_to`` (default: the last 12
+          months up to today);
+        - certified_count: their contacts with a valid certification;
+        - satisfaction: average rating, in percent (5 stars = 100), of the service tickets of the
+          customers of their opportunities, rated in the period; None when there is no rating.
+        """
+        today = fields.Date.context_today(self)
+        date_to = date_to or today
+        date_from = date_from or (date_to - relativedelta(years=1) + timedelta(days=1))
+        start = datetime.combine(date_from, time.min)
+        end = datetime.combine(date_to + timedelta(days=1), time.min)
+        ids = self.ids
+        result = {partner_id: self._kbe_empty_figures() for partner_id in ids}
+        if not ids:
+            return result
+        won = (
+            self.env["crm.lead"]
+            # sudo: the program measures every deal the partner brought, not only the caller's own
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [
+                    ("kbe_channel_partner_id", "in", ids),
+                    ("type", "=", "opportunity"),
+                    ("stage_id.is_won", "=", True),
+                    ("date_closed", ">=", start),
+                    ("date_closed", "<", end),
+                ],
+                ["kbe_channel_partner_id"],
+                ["expected_revenue:sum"],
+            )
+        )
+        for partner, revenue in won:
+            result[partner.id]["won_revenue"] = revenue or 0.0
+        for partner_id, count in self._kbe_certified_counts().items():
+            result[partner_id]["certified_count"] = count
+        for partner_id, satisfaction in self._kbe_satisfaction(start, end).items():
+            result[partner_id]["satisfaction"] = satisfaction
+        return result
+
+    def _kbe_certified_counts(self):
+        """{partner id: contacts with a valid certification}: one grouped query."""
+        groups = (
+            self.env["kbe.partner.certification"]
+            # sudo: counts only, the same whoever asks
+            .sudo()
+            ._read_group(
+                [("commercial_partner_id", "in", self.ids), ("state", "=", "valid")],
+                ["commercial_partner_id"],
+                ["partner_id:count_distinct"],
+            )
+        )
+        return {partner.id: count for partner, count in groups}
+
+    def _kbe_satisfaction(self, start, end):
+        """{partner id: average rating in percent} of the customers of these partners' channel
+        opportunities (their whole companies), over the ratings of kbe.ticket given in the period:
+        one query (each customer's ratings counted once per channel partner)."""
+        self.env["crm.lead"].flush_model(["kbe_channel_partner_id", "partner_id", "active"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["rating.rating"].flush_model(["res_model", "partner_id", "rating", "consumed", "write_date"])
+        query = SQL(
+            """
+            WITH customers AS (
+                SELECT DISTINCT lead.kbe_channel_partner_id AS channel_id, customer.commercial_partner_id AS customer_id
+                  FROM crm_lead lead
+                  JOIN res_partner customer ON customer.id = lead.partner_id
+                 WHERE lead.kbe_channel_partner_id IN %(ids)s
+            )
+            SELECT customers.channel_id, AVG(rating.rating) * 20
+              FROM customers
+              JOIN res_partner rater ON rater.commercial_partner_id = customers.customer_id
+              JOIN rating_rating rating ON rating.partner_id = rater.id
+             WHERE rating.res_model = 'kbe.ticket'
+               AND rating.consumed
+               AND rating.rating >= 1
+               AND rating.write_date >= %(start)s
+               AND rating.write_date < %(end)s
+          GROUP BY customers.channel_id
+            """,
+            ids=tuple(self.ids),
+            start=start,
+            end=end,
+        )
+        self.env.cr.execute(query)
+        return {channel_id: float(average) for channel_id, average in self.env.cr.fetchall()}
