@@ -319,13 +319,20 @@ class KbeTicket(models.Model):
         return ticket
 
     def message_update(self, msg_dict, update_vals=None):
-        """A customer's reply threads into the ticket; on a closed ticket it reopens it."""
-        partners = self.env["mail.thread"]._mail_find_partner_from_emails(
-            self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).keys(), records=self, force_create=False
-        )
-        self.message_subscribe([p.id for p in partners if p])
+        """A customer's reply threads into the ticket; on a closed ticket it reopens it. A reply
+        from someone who is neither of the customer's company, a follower nor an employee (a
+        forwarded thread, a stranger) lands on the ticket as an internal note: the customer is not
+        sent it, and its sender gets no access to the ticket."""
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if self._kbe_is_known_correspondent(author):
+            # whom a party copies follows the ticket (a stranger cannot add followers)
+            partners = self.env["mail.thread"]._mail_find_partner_from_emails(
+                self._mail_cc_sanitized_raw_dict(msg_dict.get("cc")).keys(), records=self, force_create=False
+            )
+            self.message_subscribe([p.id for p in partners if p])
+        else:
+            msg_dict["is_internal"] = True
         res = super().message_update(msg_dict, update_vals=update_vals)
-        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
         if author and author.commercial_partner_id in self.commercial_partner_id:
             self.filtered("is_closed")._kbe_reopen()
         return res
@@ -343,6 +350,17 @@ class KbeTicket(models.Model):
                     )
                 )
         return super().message_post(**kwargs)
+
+    def _kbe_is_known_correspondent(self, author):
+        """Whether ``author`` (a partner, possibly empty) may write to these tickets as a party."""
+        if not author:
+            return False
+        if author.user_ids and not author.user_ids[:1].share:
+            return True  # an employee
+        return all(
+            author.commercial_partner_id == ticket.commercial_partner_id or author in ticket.message_partner_ids
+            for ticket in self
+        )
 
     def _message_post_after_hook(self, message, msg_vals):
         # an employee's public reply is the first response the SLA counts

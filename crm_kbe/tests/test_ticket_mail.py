@@ -111,6 +111,32 @@ class TestTicketMail(KbeServiceCommon):
         self.assertIn("Masih belum jelas", ticket.message_ids[0].body)
         self.assertFalse(ticket.is_closed, "the customer's reply reopens the ticket")
 
+    def test_the_same_mail_delivered_twice_makes_one_ticket(self):
+        first = self._receive(self.yeyen.email_formatted, "Dua kali", msg_id="<twice@customer.example.org>")
+        count = self.env["kbe.ticket"].search_count([])
+        second = self._receive(self.yeyen.email_formatted, "Dua kali", msg_id="<twice@customer.example.org>")
+        self.assertEqual(self.env["kbe.ticket"].search_count([]), count)
+        self.assertIn(second, (first, False, None))
+
+    def test_reply_from_a_stranger_is_an_internal_note_and_gives_no_access(self):
+        ticket = self.env["kbe.ticket"].browse(self._receive(self.yeyen.email_formatted, "Menu besok"))
+        stranger = "orang.lain@elsewhere.example.org"
+        partners = self.env["res.partner"].search_count([])
+        reply_id = self._receive(
+            stranger,
+            "Re: Menu besok",
+            body="Saya juga mau tahu menunya",
+            msg_id="<stranger-1@elsewhere.example.org>",
+            extra="In-Reply-To: <msg-1@customer.example.org>\nReferences: <msg-1@customer.example.org>\n"
+            "Cc: dewi@sarirasa.example.com\n",
+        )
+        self.assertEqual(reply_id, ticket.id, "the reply lands on the ticket it answers")
+        message = ticket.message_ids[0]
+        self.assertIn("Saya juga mau tahu", message.body)
+        self.assertTrue(message.subtype_id.internal, "a note: the customer is not sent a stranger's words")
+        self.assertEqual(self.env["res.partner"].search_count([]), partners, "no contact made for the stranger")
+        self.assertEqual(ticket.message_partner_ids, self.yeyen, "nobody was added as a follower")
+
     @mute_logger("odoo.addons.mail.models.mail_thread")
     def test_mail_loop_stops_creating_tickets(self):
         # sudo: a system parameter, set up as the administrator would
