@@ -308,7 +308,8 @@ class KbeDealRegistration(models.Model):
         )
         clean.update({"state": "submitted", "submitted_on": fields.Date.context_today(self)})
         # checked before anything is created: a refused registration leaves nothing behind
-        self.new(clean)._kbe_check_protection()
+        # sudo: the draft in memory holds products, which portal users cannot read
+        self.sudo().new(clean)._kbe_check_protection()
         # sudo: portal users have no create right; the partner and contact are forced to the caller's
         return self.sudo().with_context(mail_create_nosubscribe=True).create(clean)
 
