@@ -87,14 +87,13 @@ class KbeDealRegistration(models.Model):
     )
     registered_by_id = fields.Many2one(
         "res.partner",
-        string="Registered By",
         help="The contact of the channel partner who registered the deal (on the portal).",
     )
     # the end customer
     customer_name = fields.Char(string="Customer", required=True, tracking=True, index="trigram")
-    contact_name = fields.Char(string="Contact Name")
-    email = fields.Char(string="Email")
-    phone = fields.Char(string="Phone")
+    contact_name = fields.Char()
+    email = fields.Char()
+    phone = fields.Char()
     customer_key = fields.Char(compute="_compute_customer_key", store=True, index="trigram")
     email_normalized = fields.Char(compute="_compute_email_fields", store=True, index="btree_not_null")
     email_domain = fields.Char(

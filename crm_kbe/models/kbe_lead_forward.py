@@ -35,7 +35,7 @@ class KbeLeadForward(models.Model):
 
     # identity
     lead_id = fields.Many2one(
-        "crm.lead", string="Lead", required=True, ondelete="cascade", index=True, check_company=True, tracking=True
+        "crm.lead", required=True, ondelete="cascade", index=True, check_company=True, tracking=True
     )
     partner_id = fields.Many2one(
         "res.partner",

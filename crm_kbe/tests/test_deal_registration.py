@@ -1,6 +1,7 @@
+from contextlib import closing
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -180,6 +181,18 @@ class TestDealRegistration(KbeDealCommon):
             second.action_accept()
         self.assertEqual(second.state, "submitted")
         self.assertFalse(second.lead_id)
+
+    def test_accept_locks_the_customer(self):
+        """While one manager accepts a registration, a second transaction deciding on the same
+        customer waits: the advisory lock of the customer is held until the first commits."""
+        registration = self._register(self.user_channel_partner).with_user(self.user_partner_manager)
+        registration._kbe_lock_customers()
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other_cr:
+            other_cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", ["kbe_deal:balai sidang uji"])
+            self.assertFalse(other_cr.fetchone()[0], "the second transaction cannot take the customer")
+            other_cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", ["kbe_deal:another customer"])
+            self.assertTrue(other_cr.fetchone()[0], "other customers are not blocked")
+            other_cr.rollback()
 
     def test_inactive_partner_cannot_register(self):
         self.channel_partner_2.kbe_partner_status = "suspended"
