@@ -236,9 +236,10 @@ class KbeDealRegistration(models.Model):
             raise UserError(self.env._("Only submitted registrations can be accepted."))
         self._kbe_lock_customers()
         self._kbe_check_partner_active()
-        self._kbe_check_protection()
         today = fields.Date.context_today(self)
         for registration in self:
+            # one by one: two registrations of one customer accepted together protect each other
+            registration._kbe_check_protection()
             user = registration.user_id or registration.partner_id.kbe_partner_manager_id or self.env.user
             lead = registration._kbe_create_opportunity(user)
             registration.write(

@@ -182,6 +182,15 @@ class TestDealRegistration(KbeDealCommon):
         self.assertEqual(second.state, "submitted")
         self.assertFalse(second.lead_id)
 
+    def test_accepting_two_partners_together_refused(self):
+        first = self._register(self.user_channel_partner)
+        second = self._register(self.user_channel_partner_2, customer_name="Balai Sidang Uji Tbk")
+        leads_before = self.env["crm.lead"].search_count([])
+        with self.assertRaises(UserError):
+            (first | second).with_user(self.user_partner_manager).action_accept()
+        self.assertEqual((first | second).mapped("state"), ["submitted", "submitted"])
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before)
+
     def test_accept_locks_the_customer(self):
         """While one manager accepts a registration, a second transaction deciding on the same
         customer waits: the advisory lock of the customer is held until the first commits."""
