@@ -50,6 +50,9 @@ class KbePartnerDealsPortal(KbePartnerPortal):
             registration_sudo = request.env["kbe.deal.registration"]._kbe_portal_register(
                 request.env.user.partner_id, values
             )
+        except AccessError:
+            error = request.env._("Your account cannot register deals: ask your partner manager.")
+            return request.render("crm_kbe.portal_kbe_deal_new", self._kbe_deal_form_values(post, error))
         except (UserError, ValidationError) as error:
             return request.render("crm_kbe.portal_kbe_deal_new", self._kbe_deal_form_values(post, error.args[0]))
         return request.redirect(f"/my/partnership/deals/{registration_sudo.id}")

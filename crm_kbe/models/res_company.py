@@ -47,5 +47,8 @@ class ResCompany(models.Model):
         for company in self:
             if not 0 <= company.kbe_deal_protection_days <= 3650 or not 0 <= company.kbe_forward_response_days <= 365:
                 raise ValidationError(
-                    self.env._("The protection and response periods are a number of days between 0 and 3650.")
+                    self.env._(
+                        "The deal protection is between 0 and 3650 days, the response time of a forwarded "
+                        "lead between 0 and 365 days."
+                    )
                 )

@@ -2,7 +2,7 @@ from contextlib import closing
 from datetime import timedelta
 
 from odoo import fields, sql_db
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -248,6 +248,17 @@ class TestDealRegistration(KbeDealCommon):
             ),
             {},
         )
+
+    def test_settings_periods(self):
+        """The protection set in Settings is the one an acceptance gives; out of range is refused."""
+        self.env["res.config.settings"].create({"kbe_deal_protection_days": 30}).execute()
+        registration = self._register(self.user_channel_partner).with_user(self.user_partner_manager)
+        registration.action_accept()
+        self.assertEqual(registration.protection_until, self.today + timedelta(days=30))
+        for field_name in ("kbe_deal_protection_days", "kbe_forward_response_days"):
+            with self.subTest(field=field_name), self.assertRaises(ValidationError):
+                self.env.company.write({field_name: -1})
+        self.assertEqual(self.env.company.kbe_deal_protection_days, 30)
 
     def test_bad_values_refused(self):
         count = self.Registration.search_count([])
