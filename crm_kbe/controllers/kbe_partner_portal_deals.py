@@ -47,9 +47,7 @@ class KbePartnerDealsPortal(KbePartnerPortal):
         values = {key: post.get(key) for key in FORM_FIELDS}
         values["product_ids"] = request.httprequest.form.getlist("product_ids")
         try:
-            registration_sudo = request.env["kbe.deal.registration"]._kbe_portal_register(
-                request.env.user.partner_id, values
-            )
+            registration_sudo = request.env["kbe.deal.registration"]._kbe_portal_register(values)
         except AccessError:
             error = request.env._("Your account cannot register deals: ask your partner manager.")
             return request.render("crm_kbe.portal_kbe_deal_new", self._kbe_deal_form_values(post, error))

@@ -189,9 +189,10 @@ class KbeDealRegistration(models.Model):
         others = self._kbe_matching_registrations([("state", "in", ("submitted", "accepted"))])
         for registration in self:
             matched_leads = [
-                (lead, reason) for lead in leads if (reason := registration._kbe_match_reason(*_lead_keys(lead)))
+                (lead, reason)
+                for lead in leads - registration.lead_id
+                if (reason := registration._kbe_match_reason(*_lead_keys(lead)))
             ]
-            matched_leads = [(lead, reason) for lead, reason in matched_leads if lead != registration.lead_id]
             matched_regs = others.filtered(
                 lambda other, reg=registration: other != reg
                 and other._origin != reg._origin
@@ -291,10 +292,11 @@ class KbeDealRegistration(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _kbe_portal_register(self, contact, values):
+    def _kbe_portal_register(self, values):
         """Create and submit the registration ``values`` (from the portal form, as typed) of the
-        contact ``contact`` for its company, after checking every value; raises ``UserError`` with
-        a sentence for the partner when one is wrong, and creates nothing then."""
+        current user's company, after checking every value; raises ``UserError`` with a sentence
+        for the partner when one is wrong, and creates nothing then."""
+        contact = self.env.user.partner_id
         partner = contact.commercial_partner_id
         if partner.kbe_partner_status != "active":
             raise UserError(self.env._("Only active channel partners can register deals."))
@@ -318,23 +320,23 @@ class KbeDealRegistration(models.Model):
         """The registration values of the portal form, checked (``UserError`` on the first wrong one)."""
         texts = {}
         limits = {
-            "name": (NAME_MAX, self.env._("the deal")),
-            "customer_name": (NAME_MAX, self.env._("the customer")),
-            "contact_name": (NAME_MAX, self.env._("the contact name")),
-            "email": (NAME_MAX, self.env._("the e-mail")),
-            "phone": (64, self.env._("the phone")),
-            "description": (TEXT_MAX, self.env._("the description")),
+            "name": (NAME_MAX, self.env._("Deal")),
+            "customer_name": (NAME_MAX, self.env._("Customer")),
+            "contact_name": (NAME_MAX, self.env._("Contact name")),
+            "email": (NAME_MAX, self.env._("E-mail")),
+            "phone": (64, self.env._("Phone")),
+            "description": (TEXT_MAX, self.env._("Description")),
         }
         for field_name, (limit, label) in limits.items():
             text = str(values.get(field_name) or "").strip()
             if len(text) > limit:
                 raise UserError(
-                    self.env._("%(field)s is too long (at most %(max)s characters).", field=label, max=limit)
+                    self.env._('"%(field)s" is too long (at most %(max)s characters).', field=label, max=limit)
                 )
             texts[field_name] = text or False
         for field_name in ("name", "customer_name"):
             if not texts[field_name]:
-                raise UserError(self.env._("Fill in %(field)s.", field=limits[field_name][1]))
+                raise UserError(self.env._('Fill in "%(field)s".', field=limits[field_name][1]))
         if not texts["contact_name"] and not texts["email"]:
             raise UserError(self.env._("Give the customer's contact name or e-mail."))
         if texts["email"] and not email_normalize(texts["email"]):
@@ -422,7 +424,8 @@ class KbeDealRegistration(models.Model):
     def _kbe_lock_customers(self):
         """Serialise the decisions on the same customers: two managers accepting two partners'
         registrations of one customer at once would both pass the protection check."""
-        for key in sorted(set(filter(None, self.mapped("customer_key") + self.mapped("email_domain")))):
+        keys = self.mapped("customer_key") + self.mapped("email_normalized") + self.mapped("email_domain")
+        for key in sorted(set(filter(None, keys))):
             self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(hashtext(%s))", f"kbe_deal:{key}"))
 
     def _kbe_create_opportunity(self, user):

@@ -40,7 +40,7 @@ class KbeDealCommon(KbeCommon):
             "expected_revenue": "1500000",
             **values,
         }
-        return cls.Registration.with_user(user)._kbe_portal_register(user.partner_id, values)
+        return cls.Registration.with_user(user)._kbe_portal_register(values)
 
 
 @tagged("post_install", "-at_install")
