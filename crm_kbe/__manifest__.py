@@ -27,6 +27,7 @@
         "data/kbe_ticket_data.xml",
         "data/kbe_partner_tier_data.xml",
         "data/kbe_partner_program_cron_data.xml",
+        "data/kbe_deal_cron_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -44,6 +45,10 @@
         "views/kbe_partner_qualification_views.xml",
         "views/kbe_partner_certification_views.xml",
         "views/kbe_partner_portal_program_templates.xml",
+        "wizards/kbe_lead_forward_wizard.xml",
+        "views/kbe_deal_registration_views.xml",
+        "views/kbe_lead_forward_views.xml",
+        "views/kbe_partner_portal_deals_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -58,6 +63,7 @@
         "demo/res_users_demo.xml",
         "demo/kbe_partner_demo.xml",
         "demo/kbe_partner_program_demo.xml",
+        "demo/kbe_deal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

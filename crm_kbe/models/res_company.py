@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 WON_TRIGGERS = [
     ("quotation", "A quotation is created"),
@@ -28,3 +29,26 @@ class ResCompany(models.Model):
         check_company=True,
         help="Team receiving the tickets customers open on the portal. Empty: the company's first team.",
     )
+
+    # --- partners: deal registration and lead forwarding ---
+    kbe_deal_protection_days = fields.Integer(
+        string="Deal Protection (days)",
+        default=90,
+        help="Days during which an accepted deal registration protects its customer from other partners.",
+    )
+    kbe_forward_response_days = fields.Integer(
+        string="Forwarded Lead Response (days)",
+        default=3,
+        help="Days a channel partner has to accept or decline a forwarded lead before it comes back.",
+    )
+
+    @api.constrains("kbe_deal_protection_days", "kbe_forward_response_days")
+    def _check_kbe_deal_days(self):
+        for company in self:
+            if not 0 <= company.kbe_deal_protection_days <= 3650 or not 0 <= company.kbe_forward_response_days <= 365:
+                raise ValidationError(
+                    self.env._(
+                        "The deal protection is between 0 and 3650 days, the response time of a forwarded "
+                        "lead between 0 and 365 days."
+                    )
+                )

@@ -10,3 +10,7 @@ class ResConfigSettings(models.TransientModel):
     kbe_portal_team_id = fields.Many2one(
         related="company_id.kbe_portal_team_id", readonly=False, string="Portal Service Team"
     )
+
+    # --- partners: deal registration and lead forwarding ---
+    kbe_deal_protection_days = fields.Integer(related="company_id.kbe_deal_protection_days", readonly=False)
+    kbe_forward_response_days = fields.Integer(related="company_id.kbe_forward_response_days", readonly=False)
