@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/kbe_ticket_data.xml",
         "data/kbe_partner_tier_data.xml",
+        "data/kbe_mdf_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -40,6 +41,9 @@
         "views/kbe_call_views.xml",
         "views/kbe_partner_tier_views.xml",
         "views/kbe_partner_portal_templates.xml",
+        "views/kbe_mdf_views.xml",
+        "views/kbe_incentive_views.xml",
+        "views/kbe_partner_portal_funds_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -53,6 +57,7 @@
         "demo/kbe_call_demo.xml",
         "demo/res_users_demo.xml",
         "demo/kbe_partner_demo.xml",
+        "demo/kbe_mdf_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -24,3 +24,12 @@ class AccountMove(models.Model):
         help="The channel partner who brought the sale this invoice bills (from its order); credit "
         "notes keep it from their invoice. Incentive settlements count these invoices.",
     )
+
+    # ------------------------------------------------------------ PARTNERS: market development funds
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        # sudo: posting a fund payment marks its request paid, whoever posts (an accountant
+        # cannot write requests); only requests linked to these posted moves are touched
+        requests_sudo = self.env["kbe.mdf.request"].sudo().search([("move_id", "in", posted.ids)])
+        requests_sudo._kbe_mark_paid()
+        return posted
