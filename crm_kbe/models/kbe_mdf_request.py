@@ -146,7 +146,11 @@ class KbeMdfRequest(models.Model):
     @api.depends("partner_id")
     def _compute_user_id(self):
         for request in self:
-            request.user_id = request.partner_id.kbe_partner_manager_id or request.user_id
+            request.user_id = (
+                request.partner_id.kbe_partner_manager_id
+                or request.user_id
+                or (self.env.user if not self.env.user.share else False)
+            )
 
     @api.depends("allocation_id")
     def _compute_payment_document(self):
@@ -598,7 +602,7 @@ class KbeMdfRequest(models.Model):
                 companies=companies,
             )
         )
-        revenue = dict(self.env.cr.fetchall())
+        revenue = {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
         return {
             partner_id: (spent.get(partner_id, 0.0), revenue.get(partner_id, 0.0)) for partner_id in partner_ids
         }

@@ -14,6 +14,7 @@ from . import (
     test_layout_tour,
     test_lead_convert,
     test_lead_revenue,
+    test_mdf,
     test_partner_channel,
     test_partner_profile,
     test_realized_revenue,
