@@ -9,6 +9,7 @@ from . import (
     test_call_security,
     test_call_tour,
     test_foundation,
+    test_incentive,
     test_install,
     test_knowledge,
     test_layout_tour,
