@@ -16,6 +16,7 @@ from . import (
     test_lead_convert,
     test_lead_revenue,
     test_mdf,
+    test_mdf_portal,
     test_partner_channel,
     test_partner_profile,
     test_realized_revenue,
