@@ -2,8 +2,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.crm_kbe.models.kbe_mdf_request import DESCRIPTION_MAX, NAME_MAX, PROOF_MAX_BYTES, PROOF_MAX_COUNT
-
+from ..models.kbe_mdf_request import DESCRIPTION_MAX, NAME_MAX, PROOF_MAX_BYTES, PROOF_MAX_COUNT
 from .kbe_partner_portal import KbePartnerPortal
 
 

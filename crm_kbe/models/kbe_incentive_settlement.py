@@ -247,4 +247,3 @@ class KbeIncentiveSettlement(models.Model):
             env._("Incentive"),
             formatLang(env, amount, currency_obj=currency),
         )
-

@@ -13,8 +13,8 @@ class KbeIncentiveSettlementLine(models.Model):
 
     # relations
     settlement_id = fields.Many2one("kbe.incentive.settlement", required=True, ondelete="cascade", index=True)
-    scheme_id = fields.Many2one("kbe.incentive.scheme", string="Scheme", required=True, ondelete="restrict")
-    partner_id = fields.Many2one("res.partner", string="Partner", required=True, index=True, ondelete="restrict")
+    scheme_id = fields.Many2one("kbe.incentive.scheme", required=True, ondelete="restrict")
+    partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one(related="settlement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id", string="Currency")
     settlement_state = fields.Selection(related="settlement_id.state", store=True, string="Settlement Status")

@@ -20,10 +20,9 @@ class KbeMdfAllocation(models.Model):
     _check_company_auto = True
 
     # relations
-    fund_id = fields.Many2one("kbe.mdf.fund", string="Fund", required=True, ondelete="cascade", index=True)
+    fund_id = fields.Many2one("kbe.mdf.fund", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(
         "res.partner",
-        string="Partner",
         required=True,
         index=True,
         ondelete="restrict",

@@ -51,7 +51,7 @@ class KbeMdfFund(models.Model):
     # return (leads and revenue of the campaigns the requests paid for)
     lead_count = fields.Integer(compute="_compute_return", string="Leads")
     opportunity_count = fields.Integer(compute="_compute_return", string="Opportunities")
-    won_revenue = fields.Monetary(compute="_compute_return", string="Won Revenue")
+    won_revenue = fields.Monetary(compute="_compute_return")
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount >= 0)", "The amount of a fund cannot be negative."),
@@ -70,7 +70,7 @@ class KbeMdfFund(models.Model):
             ["amount:sum", "committed_amount:sum", "paid_amount:sum", "__count"],
         )
         figures = {fund.id: rest for fund, *rest in allocations}
-        requests = dict(
+        request_counts = dict(
             self.env["kbe.mdf.request"]._read_group([("fund_id", "in", self.ids)], ["fund_id"], ["__count"])
         )
         for fund in self:
@@ -80,7 +80,7 @@ class KbeMdfFund(models.Model):
             fund.paid_amount = paid
             fund.remaining_amount = fund.amount - allocated
             fund.allocation_count = count
-            fund.request_count = requests.get(fund, 0)
+            fund.request_count = request_counts.get(fund, 0)
 
     def _compute_return(self):
         requests = self.env["kbe.mdf.request"].search([("fund_id", "in", self.ids)])

@@ -48,7 +48,6 @@ class KbeMdfRequest(models.Model):
     # relations
     allocation_id = fields.Many2one(
         "kbe.mdf.allocation",
-        string="Allocation",
         required=True,
         index=True,
         ondelete="restrict",
@@ -58,7 +57,6 @@ class KbeMdfRequest(models.Model):
     )
     partner_id = fields.Many2one(
         "res.partner",
-        string="Partner",
         compute="_compute_partner_id",
         store=True,
         precompute=True,
@@ -81,7 +79,7 @@ class KbeMdfRequest(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", tracking=True, ondelete="restrict")
+    campaign_id = fields.Many2one("utm.campaign", tracking=True, ondelete="restrict")
     campaign_name = fields.Char(related="campaign_id.title", string="Campaign Name")
 
     # state
@@ -125,11 +123,15 @@ class KbeMdfRequest(models.Model):
     # return
     lead_count = fields.Integer(compute="_compute_return", string="Leads")
     opportunity_count = fields.Integer(compute="_compute_return", string="Opportunities")
-    won_revenue = fields.Monetary(compute="_compute_return", string="Won Revenue")
+    won_revenue = fields.Monetary(compute="_compute_return")
 
     _sql_constraints = [
         ("planned_cost_positive", "CHECK(planned_cost >= 0)", "The planned cost cannot be negative."),
-        ("actual_cost_positive", "CHECK(actual_cost IS NULL OR actual_cost >= 0)", "The actual cost cannot be negative."),
+        (
+            "actual_cost_positive",
+            "CHECK(actual_cost IS NULL OR actual_cost >= 0)",
+            "The actual cost cannot be negative.",
+        ),
         ("dates_ordered", "CHECK(date_start <= date_end)", "An activity cannot end before it starts."),
     ]
 
@@ -268,7 +270,9 @@ class KbeMdfRequest(models.Model):
 
     def action_reject(self):
         self.check_access("write")
-        self._kbe_check_state(("submitted", "claimed"), self.env._("Only a submitted request or a claim can be rejected."))
+        self._kbe_check_state(
+            ("submitted", "claimed"), self.env._("Only a submitted request or a claim can be rejected.")
+        )
         if any(not request.reject_reason for request in self):
             raise UserError(self.env._("Give the reason of the rejection first."))
         self.state = "rejected"
@@ -286,7 +290,9 @@ class KbeMdfRequest(models.Model):
 
     def action_reset_draft(self):
         self.check_access("write")
-        self._kbe_check_state(("rejected", "cancelled"), self.env._("Only a rejected or cancelled request can be reset."))
+        self._kbe_check_state(
+            ("rejected", "cancelled"), self.env._("Only a rejected or cancelled request can be reset.")
+        )
         self.write({"state": "draft", "approved_amount": 0.0, "claim_approved_amount": 0.0})
         return True
 
@@ -399,22 +405,24 @@ class KbeMdfRequest(models.Model):
             raise UserError(self.env._("Attach at most %(max)s files.", max=PROOF_MAX_COUNT))
         for filename, content, _mimetype in proofs:
             if len(content) > PROOF_MAX_BYTES:
-                raise UserError(
-                    self.env._("The file %(file)s is larger than 10 MB.", file=filename)
-                )
+                raise UserError(self.env._("The file %(file)s is larger than 10 MB.", file=filename))
         # sudo: portal users cannot create attachments on requests or write them; this request
         # was checked as theirs and claimable above, and the files for size
-        attachments_sudo = self.env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": filename[:200] or "proof",
-                    "datas": base64.b64encode(content),
-                    "mimetype": mimetype,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-                for filename, content, mimetype in proofs
-            ]
+        attachments_sudo = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": filename[:200] or "proof",
+                        "datas": base64.b64encode(content),
+                        "mimetype": mimetype,
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                    for filename, content, mimetype in proofs
+                ]
+            )
         )
         # sudo: same reason
         request_sudo = self.sudo()
@@ -445,7 +453,7 @@ class KbeMdfRequest(models.Model):
             raise UserError(message)
 
     def _kbe_check_amount(self, amount):
-        if not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount <= 0:
+        if not isinstance(amount, int | float) or not math.isfinite(amount) or amount <= 0:
             raise UserError(self.env._("The amount must be a positive number."))
 
     def _kbe_check_cost(self, cost, allocation):
@@ -603,6 +611,4 @@ class KbeMdfRequest(models.Model):
             )
         )
         revenue = {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
-        return {
-            partner_id: (spent.get(partner_id, 0.0), revenue.get(partner_id, 0.0)) for partner_id in partner_ids
-        }
+        return {partner_id: (spent.get(partner_id, 0.0), revenue.get(partner_id, 0.0)) for partner_id in partner_ids}

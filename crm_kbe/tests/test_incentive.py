@@ -88,7 +88,12 @@ class TestIncentiveSettlement(KbeIncentiveCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.channel_partner_3 = cls.env["res.partner"].create(
-            {"name": "CV. Mitra Kecil", "is_company": True, "kbe_partner_status": "active", "kbe_partner_tier_id": cls.silver.id}
+            {
+                "name": "CV. Mitra Kecil",
+                "is_company": True,
+                "kbe_partner_status": "active",
+                "kbe_partner_tier_id": cls.silver.id,
+            }
         )
         cls._invoice(cls.channel_partner, 300_000, "2025-01-10")
         cls._invoice(cls.channel_partner, 400_000, "2025-01-20", product=cls.product_rent)
@@ -121,11 +126,23 @@ class TestIncentiveSettlement(KbeIncentiveCommon):
         self.assertRecordValues(
             moves.sorted("amount_untaxed"),
             [
-                {"move_type": "out_refund", "partner_id": self.channel_partner_2.id, "amount_untaxed": 2_400, "state": "draft"},
-                {"move_type": "out_refund", "partner_id": self.channel_partner.id, "amount_untaxed": 28_000, "state": "draft"},
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.channel_partner_2.id,
+                    "amount_untaxed": 2_400,
+                    "state": "draft",
+                },
+                {
+                    "move_type": "out_refund",
+                    "partner_id": self.channel_partner.id,
+                    "amount_untaxed": 28_000,
+                    "state": "draft",
+                },
             ],
         )
-        attachments = self.env["ir.attachment"].search([("res_model", "=", "account.move"), ("res_id", "in", moves.ids)])
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "account.move"), ("res_id", "in", moves.ids)]
+        )
         self.assertEqual(len(attachments), 2, "each document has its calculation attached")
         line = settlement.line_ids.filtered(lambda line: line.partner_id == self.channel_partner_2)
         self.assertIn("30,000.00", line.calculation, "the table lists the credit note")
@@ -149,7 +166,9 @@ class TestIncentiveSettlement(KbeIncentiveCommon):
         self.assertNotIn(self.channel_partner, self._amounts(march), "the credit note is counted once")
 
     def test_category_filter(self):
-        scheme = self.scheme.copy({"name": "Rebate katering saja", "category_ids": [Command.set(self.categ_catering.ids)]})
+        scheme = self.scheme.copy(
+            {"name": "Rebate katering saja", "category_ids": [Command.set(self.categ_catering.ids)]}
+        )
         settlement = self._settlement("2025-01-01", "2025-01-31", scheme=scheme)
         settlement.action_compute()
         self.assertEqual(self._amounts(settlement)[self.channel_partner], (300_000, 2, 6_000))
@@ -164,7 +183,12 @@ class TestIncentiveSettlement(KbeIncentiveCommon):
         few = self.env.cr.sql_log_count - queries
         more = self.env["res.partner"].create(
             [
-                {"name": f"Mitra {i}", "is_company": True, "kbe_partner_status": "active", "kbe_partner_tier_id": self.silver.id}
+                {
+                    "name": f"Mitra {i}",
+                    "is_company": True,
+                    "kbe_partner_status": "active",
+                    "kbe_partner_tier_id": self.silver.id,
+                }
                 for i in range(6)
             ]
         )

@@ -23,11 +23,15 @@ class KbeMdfCommon(KbeCommon):
             {"name": "MDF Uji", "date_from": "2027-01-01", "date_to": "2027-06-30", "amount": 1_000_000}
         )
         cls.fund.action_open()
-        cls.allocation, cls.allocation_2 = cls.env["kbe.mdf.allocation"].with_user(cls.user_partner_manager).create(
-            [
-                {"fund_id": cls.fund.id, "partner_id": cls.channel_partner.id, "amount": 100_000},
-                {"fund_id": cls.fund.id, "partner_id": cls.channel_partner_2.id, "amount": 100_000},
-            ]
+        cls.allocation, cls.allocation_2 = (
+            cls.env["kbe.mdf.allocation"]
+            .with_user(cls.user_partner_manager)
+            .create(
+                [
+                    {"fund_id": cls.fund.id, "partner_id": cls.channel_partner.id, "amount": 100_000},
+                    {"fund_id": cls.fund.id, "partner_id": cls.channel_partner_2.id, "amount": 100_000},
+                ]
+            )
         )
 
     @classmethod
@@ -50,8 +54,10 @@ class KbeMdfCommon(KbeCommon):
 
     def _claim(self, fund_request, cost):
         """The manager enters the partner's claim with its proof and submits it."""
-        attachment = self.env["ir.attachment"].with_user(self.user_partner_manager).create(
-            {"name": "nota.pdf", "datas": base64.b64encode(b"%PDF nota"), "res_model": fund_request._name}
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_partner_manager)
+            .create({"name": "nota.pdf", "datas": base64.b64encode(b"%PDF nota"), "res_model": fund_request._name})
         )
         fund_request.write({"actual_cost": cost, "claim_attachment_ids": [(6, 0, attachment.ids)]})
         fund_request.action_submit_claim()
@@ -153,7 +159,14 @@ class TestMdfRequest(KbeMdfCommon):
         fund_request.action_create_payment()
         self.assertRecordValues(
             fund_request.move_id.sudo(),
-            [{"move_type": "out_refund", "state": "draft", "partner_id": self.channel_partner.id, "amount_untaxed": 20_000}],
+            [
+                {
+                    "move_type": "out_refund",
+                    "state": "draft",
+                    "partner_id": self.channel_partner.id,
+                    "amount_untaxed": 20_000,
+                }
+            ],
         )
 
     def test_claim_above_approval_refused(self):
@@ -208,8 +221,13 @@ class TestMdfRequest(KbeMdfCommon):
         won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         self.env["crm.lead"].create(
             [
-                {"name": "Dari pameran", "type": "opportunity", "campaign_id": fund_request.campaign_id.id,
-                 "expected_revenue": 500_000, "stage_id": won_stage.id},
+                {
+                    "name": "Dari pameran",
+                    "type": "opportunity",
+                    "campaign_id": fund_request.campaign_id.id,
+                    "expected_revenue": 500_000,
+                    "stage_id": won_stage.id,
+                },
                 {"name": "Dari pameran 2", "type": "lead", "campaign_id": fund_request.campaign_id.id},
             ]
         )
@@ -229,15 +247,29 @@ class TestMdfConcurrency(KbeCommon):
     def _committed_fixtures(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
-            partner = env["res.partner"].create({"name": "PT. Uji Kunci", "is_company": True, "kbe_partner_status": "active"})
+            partner = env["res.partner"].create(
+                {"name": "PT. Uji Kunci", "is_company": True, "kbe_partner_status": "active"}
+            )
             fund = env["kbe.mdf.fund"].create(
-                {"name": "MDF Kunci", "date_from": "2027-01-01", "date_to": "2027-12-31", "amount": 100, "state": "open"}
+                {
+                    "name": "MDF Kunci",
+                    "date_from": "2027-01-01",
+                    "date_to": "2027-12-31",
+                    "amount": 100,
+                    "state": "open",
+                }
             )
             allocation = env["kbe.mdf.allocation"].create({"fund_id": fund.id, "partner_id": partner.id, "amount": 100})
             requests = env["kbe.mdf.request"].create(
                 [
-                    {"name": name, "allocation_id": allocation.id, "planned_cost": cost, "state": "submitted",
-                     "date_start": "2027-01-10", "date_end": "2027-01-11"}
+                    {
+                        "name": name,
+                        "allocation_id": allocation.id,
+                        "planned_cost": cost,
+                        "state": "submitted",
+                        "date_start": "2027-01-10",
+                        "date_end": "2027-01-11",
+                    }
                     for name, cost in (("Pertama", 60), ("Kedua", 50))
                 ]
             )

@@ -68,7 +68,15 @@ class TestMdfPortal(KbeTourCase):
         self.assertEqual(response.status_code, 303)
         new = self._requests() - self.approved
         self.assertRecordValues(
-            new, [{"name": "Tester kantor", "partner_id": self.channel_partner.id, "state": "submitted", "planned_cost": 20_000}]
+            new,
+            [
+                {
+                    "name": "Tester kantor",
+                    "partner_id": self.channel_partner.id,
+                    "state": "submitted",
+                    "planned_cost": 20_000,
+                }
+            ],
         )
         self.assertIn(f"/my/partnership/funds/{new.id}", response.headers["Location"])
 
