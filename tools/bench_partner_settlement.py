@@ -85,7 +85,8 @@ def make_invoice_lines(env, partners, lines, lines_per_move):
     )
     cr.execute(
         SQL(
-            "INSERT INTO account_move (%s) SELECT %s FROM account_move t, generate_series(1, %s) g WHERE t.id = %s RETURNING id",
+            "INSERT INTO account_move (%s) SELECT %s FROM account_move t, generate_series(1, %s) g"
+            " WHERE t.id = %s RETURNING id",
             targets,
             sources,
             moves,
@@ -205,7 +206,8 @@ def main():
             assert len(settlement.line_ids) == size, "every partner has a line"
             for step, queries, elapsed in rows:
                 print(
-                    f"| {size:,} | {step} | {queries} | {queries / size:.2f} | {elapsed:.2f} | {elapsed * 1000 / size:.1f} |",
+                    f"| {size:,} | {step} | {queries} | {queries / size:.2f} | {elapsed:.2f} "
+                    f"| {elapsed * 1000 / size:.1f} |",
                     flush=True,
                 )
         cr.rollback()
