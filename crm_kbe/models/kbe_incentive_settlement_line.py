@@ -15,9 +15,10 @@ class KbeIncentiveSettlementLine(models.Model):
     settlement_id = fields.Many2one("kbe.incentive.settlement", required=True, ondelete="cascade", index=True)
     scheme_id = fields.Many2one("kbe.incentive.scheme", required=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", required=True, index=True, ondelete="restrict")
-    company_id = fields.Many2one(related="settlement_id.company_id", store=True, index=True)
+    # precomputed: part of the lines' INSERT, no UPDATE per batch of lines
+    company_id = fields.Many2one(related="settlement_id.company_id", store=True, precompute=True, index=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id", string="Currency")
-    settlement_state = fields.Selection(related="settlement_id.state", store=True, string="Settlement Status")
+    settlement_state = fields.Selection(related="settlement_id.state", string="Settlement Status")
     # shown on the portal (the settlement and scheme are internal)
     date_from = fields.Date(related="settlement_id.date_from")
     date_to = fields.Date(related="settlement_id.date_to")
