@@ -69,6 +69,15 @@ class KbeIncentiveSettlement(models.Model):
             )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(settlement.state == "done" for settlement in self):
+            raise UserError(self.env._("A done settlement cannot be deleted: its counted invoices would count again."))
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
@@ -102,6 +111,7 @@ class KbeIncentiveSettlement(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
+        self.check_access("read")
         moves = self.line_ids.move_id
         moves.check_access("read")
         return {

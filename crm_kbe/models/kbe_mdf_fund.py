@@ -109,6 +109,15 @@ class KbeMdfFund(models.Model):
                 )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        if self.request_ids:
+            raise UserError(self.env._("A fund with requests cannot be deleted: close it instead."))
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
@@ -142,6 +151,7 @@ class KbeMdfFund(models.Model):
 
     def action_view_allocations(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_mdf_allocation_action")
         action["domain"] = [("fund_id", "=", self.id)]
         action["context"] = {"default_fund_id": self.id}
@@ -149,6 +159,7 @@ class KbeMdfFund(models.Model):
 
     def action_view_requests(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("crm_kbe.kbe_mdf_request_action")
         action["domain"] = [("fund_id", "=", self.id)]
         action["context"] = {"search_default_fund_id": self.id}

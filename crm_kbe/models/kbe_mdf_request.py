@@ -211,6 +211,15 @@ class KbeMdfRequest(models.Model):
                 raise ValidationError(self.env._("Approved amounts cannot be negative."))
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_engaged(self):
+        if any(request.state not in ("draft", "rejected", "cancelled") for request in self):
+            raise UserError(self.env._("Only draft, rejected or cancelled requests can be deleted: cancel it first."))
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
@@ -319,6 +328,7 @@ class KbeMdfRequest(models.Model):
 
     def action_view_move(self):
         self.ensure_one()
+        self.check_access("read")
         self.move_id.check_access("read")
         return {
             "type": "ir.actions.act_window",
@@ -329,6 +339,7 @@ class KbeMdfRequest(models.Model):
 
     def action_view_opportunities(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_opportunities")
         action["domain"] = [("campaign_id", "=", self.campaign_id.id)]
         action["context"] = {"default_campaign_id": self.campaign_id.id, "active_test": False}

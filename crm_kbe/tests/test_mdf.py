@@ -283,6 +283,7 @@ class TestMdfConcurrency(KbeCommon):
             env = api.Environment(cr, api.SUPERUSER_ID, {"tracking_disable": True})
             requests = env["kbe.mdf.request"].browse(request_ids)
             campaigns = requests.campaign_id
+            requests.write({"state": "cancelled"})
             requests.unlink()
             campaigns.unlink()
             env["kbe.mdf.fund"].browse(fund_id).unlink()
