@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import NON_BREAKING_SPACE, get_lang
 
 SETTLEMENT_STATES = [("draft", "Draft"), ("computed", "Computed"), ("done", "Done")]
 
@@ -230,11 +230,12 @@ class KbeIncentiveSettlement(models.Model):
 
     def _kbe_calculation_html(self, scheme, rows, basis, rate, amount):
         """The table of the counted documents, for the line and the attachment."""
-        env, currency = self.env, self.currency_id
+        env = self.env
+        money = self._kbe_money_formatter()
         labels = {"out_invoice": env._("Invoice"), "out_refund": env._("Credit Note")}
         body = Markup("").join(
             Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td></tr>")
-            % (name, labels[move_type], fields.Date.to_string(date), formatLang(env, total, currency_obj=currency))
+            % (name, labels[move_type], fields.Date.to_string(date), money(total))
             for _partner, _move, name, move_type, date, total, _lines in rows
         )
         return Markup(
@@ -251,9 +252,26 @@ class KbeIncentiveSettlement(models.Model):
             env._("Untaxed Amount"),
             body,
             env._("Basis"),
-            formatLang(env, basis, currency_obj=currency),
+            money(basis),
             env._("Rate"),
             rate,
             env._("Incentive"),
-            formatLang(env, amount, currency_obj=currency),
+            money(amount),
         )
+
+    def _kbe_money_formatter(self):
+        """A function formatting an amount in the settlement's currency and the user's language,
+        as ``formatLang`` does, the language looked up once for the whole table."""
+        currency = self.currency_id
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        pattern = f"%.{currency.decimal_places}f"
+
+        def money(value):
+            number = lang.format(pattern, currency.round(value), grouping=True)
+            if not currency.symbol:
+                return number
+            if currency.position == "after":
+                return f"{number}{NON_BREAKING_SPACE}{currency.symbol}"
+            return f"{currency.symbol}{NON_BREAKING_SPACE}{number}"
+
+        return money

@@ -551,6 +551,10 @@ class KbeMdfRequest(models.Model):
         """Called when the payment documents are posted (account.move._post)."""
         self.filtered(lambda r: r.state == "claim_approved").write({"state": "paid"})
 
+    def _kbe_mark_unpaid(self):
+        """Called when the payment documents are reset to draft or cancelled."""
+        self.filtered(lambda r: r.state == "paid").write({"state": "claim_approved"})
+
     def _kbe_schedule_review(self, summary):
         """A to-do for the program manager, once per request and summary."""
         for request in self:

@@ -143,12 +143,17 @@ class TestMdfRequest(KbeMdfCommon):
             fund_request.action_create_payment()
         self.assertEqual(fund_request.move_id, move, "one payment document only")
 
+        self.assertRights(self.user_accountant, fund_request, "r--")
         move = move.with_user(self.user_accountant)
         move.invoice_date = fields.Date.today()
         move.action_post()
         self.assertEqual(fund_request.state, "paid")
         self.assertEqual(self.allocation.paid_amount, 35_000)
         self.assertEqual(self.fund.paid_amount, 35_000)
+        move.button_draft()
+        self.assertEqual(fund_request.state, "claim_approved", "a payment set back to draft is not paid")
+        move.button_cancel()
+        self.assertFalse(fund_request.move_id, "a cancelled payment frees the request for a new one")
 
     def test_payment_by_credit_note(self):
         fund_request = self._request(20_000, payment_document="out_refund")
@@ -205,6 +210,7 @@ class TestMdfRequest(KbeMdfCommon):
     def test_refusals_by_rights(self):
         fund_request = self._request(10_000)
         fund_request.action_submit()
+        self.assertRights(self.user_accountant, fund_request, "---")
         for user in (self.user_salesman, self.user_channel_partner, self.user_accountant):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 fund_request.with_user(user).action_pre_approve()
