@@ -28,6 +28,7 @@
         "data/kbe_partner_tier_data.xml",
         "data/kbe_partner_program_cron_data.xml",
         "data/kbe_deal_cron_data.xml",
+        "data/kbe_mdf_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -49,6 +50,9 @@
         "views/kbe_deal_registration_views.xml",
         "views/kbe_lead_forward_views.xml",
         "views/kbe_partner_portal_deals_templates.xml",
+        "views/kbe_mdf_views.xml",
+        "views/kbe_incentive_views.xml",
+        "views/kbe_partner_portal_funds_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -64,6 +68,7 @@
         "demo/kbe_partner_demo.xml",
         "demo/kbe_partner_program_demo.xml",
         "demo/kbe_deal_demo.xml",
+        "demo/kbe_mdf_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

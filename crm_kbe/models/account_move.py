@@ -24,3 +24,27 @@ class AccountMove(models.Model):
         help="The channel partner who brought the sale this invoice bills (from its order); credit "
         "notes keep it from their invoice. Incentive settlements count these invoices.",
     )
+
+    # ------------------------------------------------------------ PARTNERS: market development funds
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        # sudo: posting a fund payment marks its request paid, whoever posts (an accountant
+        # cannot write requests); only requests linked to these posted moves are touched
+        requests_sudo = self.env["kbe.mdf.request"].sudo().search([("move_id", "in", posted.ids)])
+        requests_sudo._kbe_mark_paid()
+        return posted
+
+    def button_draft(self):
+        res = super().button_draft()
+        # sudo: a fund payment set back to draft is no longer paid, whoever resets it; only the
+        # requests of these moves are touched
+        self.env["kbe.mdf.request"].sudo().search([("move_id", "in", self.ids)])._kbe_mark_unpaid()
+        return res
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        # sudo: same reason; a cancelled payment frees its request for a new one
+        requests_sudo = self.env["kbe.mdf.request"].sudo().search([("move_id", "in", self.ids)])
+        requests_sudo._kbe_mark_unpaid()
+        requests_sudo.move_id = False
+        return res
