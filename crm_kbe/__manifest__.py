@@ -26,6 +26,7 @@
         "data/mail_template_data.xml",
         "data/kbe_ticket_data.xml",
         "data/kbe_partner_tier_data.xml",
+        "data/kbe_partner_plan_cron_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -40,6 +41,10 @@
         "views/kbe_call_views.xml",
         "views/kbe_partner_tier_views.xml",
         "views/kbe_partner_portal_templates.xml",
+        "views/kbe_partner_plan_views.xml",
+        "wizards/kbe_partner_scorecard_refresh_views.xml",
+        "views/kbe_partner_scorecard_views.xml",
+        "views/kbe_partner_portal_plan_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -53,6 +58,7 @@
         "demo/kbe_call_demo.xml",
         "demo/res_users_demo.xml",
         "demo/kbe_partner_demo.xml",
+        "demo/kbe_partner_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,1 +1,1 @@
-from . import kbe_partner_portal, portal
+from . import kbe_partner_portal, kbe_partner_portal_plan, portal
