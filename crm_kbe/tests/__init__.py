@@ -16,6 +16,7 @@ from . import (
     test_lead_revenue,
     test_partner_channel,
     test_partner_plan,
+    test_partner_portal_plan,
     test_partner_scorecard,
     test_partner_profile,
     test_realized_revenue,
