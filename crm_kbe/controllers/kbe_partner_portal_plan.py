@@ -8,7 +8,7 @@ from .kbe_partner_portal import KbePartnerPortal
 
 
 class KbePartnerPortalPlan(KbePartnerPortal):
-    """"My partnership": the partner's business plan, its goals and progress, the agreement, and
+    """ "My partnership": the partner's business plan, its goals and progress, the agreement, and
     the latest scorecard. Read as the portal user: the record rules keep a partner to its own
     plans and scorecards."""
 
@@ -38,9 +38,7 @@ class KbePartnerPortalPlan(KbePartnerPortal):
             Scorecard.search(domain, order="date_to desc", limit=1)
         )
 
-    @http.route(
-        "/my/partnership/plan/<int:plan_id>/agree", type="http", auth="user", methods=["POST"], website=True
-    )
+    @http.route("/my/partnership/plan/<int:plan_id>/agree", type="http", auth="user", methods=["POST"], website=True)
     def portal_partnership_plan_agree(self, plan_id, **kw):
         plan = request.env["kbe.partner.plan"].browse(plan_id).exists()
         if not plan:

@@ -28,9 +28,7 @@ class KbePartnerPlan(models.Model):
 
     # identity
     name = fields.Char(compute="_compute_name", store=True, precompute=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     note = fields.Html(string="Notes", help="Strategy, markets and commitments of both sides.")
 

@@ -2,7 +2,7 @@ import math
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 GOAL_MEASURES = [

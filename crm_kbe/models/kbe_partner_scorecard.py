@@ -39,7 +39,7 @@ class KbePartnerScorecard(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one("res.partner", string="Channel Partner", required=True, index=True, readonly=True)
     partner_tier_id = fields.Many2one("kbe.partner.tier", string="Tier", readonly=True, index="btree_not_null")
-    company_id = fields.Many2one("res.company", string="Company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
     # period
     period_kind = fields.Selection(SCORECARD_PERIODS, string="Period", required=True, readonly=True)
@@ -67,7 +67,11 @@ class KbePartnerScorecard(models.Model):
         string="MDF Return Revenue", readonly=True, help="Revenue of the campaigns the funds paid for."
     )
     mdf_roi = fields.Float(
-        string="MDF Return (x)", compute="_compute_mdf_roi", store=True, aggregator="avg", help="Return revenue / spent."
+        string="MDF Return (x)",
+        compute="_compute_mdf_roi",
+        store=True,
+        aggregator="avg",
+        help="Return revenue / spent.",
     )
 
     _sql_constraints = [
@@ -230,6 +234,9 @@ class KbePartnerScorecard(models.Model):
         self.env["crm.lead"].flush_model(
             ["kbe_channel_partner_id", "expected_revenue", "probability", "active", "type", "date_closed", "company_id"]
         )
+        end = date_to + relativedelta(days=1)
+        closed = SQL("date_closed >= %s AND date_closed < %s", date_from, end)
+        won = SQL("active AND probability >= 100 AND %s", closed)
         return self.env.execute_query(
             SQL(
                 """SELECT kbe_channel_partner_id,
@@ -238,20 +245,14 @@ class KbePartnerScorecard(models.Model):
                           ), 0),
                           COALESCE(SUM(expected_revenue) FILTER (WHERE %(won)s), 0),
                           COUNT(*) FILTER (WHERE %(won)s),
-                          COUNT(*) FILTER (
-                              WHERE NOT active AND probability = 0 AND date_closed >= %(start)s AND date_closed < %(end)s
-                          )
+                          COUNT(*) FILTER (WHERE NOT active AND probability = 0 AND %(closed)s)
                      FROM crm_lead
                     WHERE kbe_channel_partner_id = ANY(%(partners)s)
                       AND (company_id = %(company)s OR company_id IS NULL)
                  GROUP BY kbe_channel_partner_id""",
-                won=SQL(
-                    "active AND probability >= 100 AND date_closed >= %(start)s AND date_closed < %(end)s",
-                    start=date_from,
-                    end=date_to + relativedelta(days=1),
-                ),
-                start=date_from,
-                end=date_to + relativedelta(days=1),
+                closed=closed,
+                won=won,
+                end=end,
                 partners=partner_ids,
                 company=company.id,
             )

@@ -235,7 +235,9 @@ class TestPartnerPlan(KbeSalesCommon):
         expected = sum(progress) / 7
         self.assertAlmostEqual(plan.progress, expected, places=2)
         # the partner's contact sees the same figures on its plan
-        self.assertEqual(self.plan.with_user(self.user_channel_partner).goal_ids.mapped("actual"), plan.goal_ids.mapped("actual"))
+        self.assertEqual(
+            self.plan.with_user(self.user_channel_partner).goal_ids.mapped("actual"), plan.goal_ids.mapped("actual")
+        )
 
     def test_actuals_of_many_plans_in_constant_queries(self):
         partners = self.env["res.partner"].create(

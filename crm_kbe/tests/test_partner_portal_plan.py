@@ -7,7 +7,7 @@ from .common import KbeTourCase
 
 @tagged("post_install", "-at_install")
 class TestPartnerPortalPlan(KbeTourCase):
-    """"My partnership": a partner's contact sees its own plan, goals and scorecard and agrees to
+    """ "My partnership": a partner's contact sees its own plan, goals and scorecard and agrees to
     the plan; another partner's contact gets nothing, over HTTP or RPC."""
 
     @classmethod
@@ -83,7 +83,9 @@ class TestPartnerPortalPlan(KbeTourCase):
                 with mute_logger("odoo.http"):
                     self.kbe_call_kw(self.user_channel_partner_2, "kbe.partner.plan", method, self.plan.ids, *args)
         with self.assertRaisesRegex(Exception, "AccessError"), mute_logger("odoo.http"):
-            self.kbe_call_kw(self.user_channel_partner_2, "kbe.partner.plan.goal", "web_read", self.plan.goal_ids.ids, {"target": {}})
+            self.kbe_call_kw(
+                self.user_channel_partner_2, "kbe.partner.plan.goal", "web_read", self.plan.goal_ids.ids, {"target": {}}
+            )
         (self.plan | self.plan_2).invalidate_recordset()
         self.assertEqual((self.plan.state, self.plan_2.state), ("draft", "draft"))
         self.assertFalse((self.plan | self.plan_2).agreed_by_partner_id)

@@ -23,7 +23,9 @@ class TestPartnerScorecard(KbeSalesCommon):
         # partner 1: two deals won this quarter, one lost, one open; partner 2: one big deal
         cls._won(cls.customer, 300.0, cls.channel_partner)
         cls._won(cls.customer, 200.0, cls.channel_partner)
-        cls._lead(type="opportunity", expected_revenue=90.0, kbe_channel_partner_id=cls.channel_partner.id).action_set_lost()
+        cls._lead(
+            type="opportunity", expected_revenue=90.0, kbe_channel_partner_id=cls.channel_partner.id
+        ).action_set_lost()
         cls._lead(type="opportunity", expected_revenue=1000.0, kbe_channel_partner_id=cls.channel_partner.id)
         cls._won(cls.customer, 5000.0, cls.channel_partner_2)
         # invoices through partner 1: posted 1,000, credit note 300, a draft and last quarter's
@@ -33,9 +35,16 @@ class TestPartnerScorecard(KbeSalesCommon):
         cls._invoice(cls.channel_partner, 400.0, invoice_date=cls.q_start - timedelta(days=1))
         # a ticket of the partner's customer, rated 4 of 5
         team = cls.env["kbe.service.team"].create({"name": "Layanan Mitra"})
-        ticket = cls.env["kbe.ticket"].create({"name": "Nasi dingin", "partner_id": cls.customer.id, "team_id": team.id})
+        ticket = cls.env["kbe.ticket"].create(
+            {"name": "Nasi dingin", "partner_id": cls.customer.id, "team_id": team.id}
+        )
         cls.env["rating.rating"].create(
-            {"res_model_id": cls.env["ir.model"]._get_id("kbe.ticket"), "res_id": ticket.id, "rating": 4, "consumed": True}
+            {
+                "res_model_id": cls.env["ir.model"]._get_id("kbe.ticket"),
+                "res_id": ticket.id,
+                "rating": 4,
+                "consumed": True,
+            }
         )
 
     @classmethod
@@ -160,7 +169,9 @@ class TestPartnerScorecard(KbeSalesCommon):
         kinds = set(Scorecard.search([("partner_id", "=", self.channel_partner.id)]).mapped("period_kind"))
         self.assertEqual(kinds, {"month", "quarter"})
         self.assertEqual(
-            Scorecard.search_count([("partner_id", "=", self.channel_partner.id)]), 4, "current and previous month and quarter"
+            Scorecard.search_count([("partner_id", "=", self.channel_partner.id)]),
+            4,
+            "current and previous month and quarter",
         )
         Scorecard._cron_kbe_refresh()
         self.assertEqual(Scorecard.search_count([]), count)
