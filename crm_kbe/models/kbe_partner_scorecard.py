@@ -1,14 +1,14 @@
+import json
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, date_utils, float_compare
+from odoo.tools import SQL, date_utils
 
 SCORECARD_PERIODS = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
-# the figures _kbe_refresh writes, compared before writing so that a refresh of unchanged data
-# writes nothing
+# the figures _kbe_refresh computes and upserts (a card whose figures did not change is not written)
 SCORECARD_FIGURES = (
-    "partner_tier_id",
     "pipeline",
     "won_revenue",
     "won_count",
@@ -22,6 +22,7 @@ SCORECARD_FIGURES = (
     "certified_count",
     "mdf_spent",
     "mdf_return",
+    "mdf_roi",
 )
 
 
@@ -88,25 +89,24 @@ class KbePartnerScorecard(models.Model):
 
     @api.depends("partner_id.name", "period_kind", "date_from")
     def _compute_name(self):
+        # _kbe_upsert writes the same name in SQL
         for card in self:
-            card.name = self.env._(
-                "%(partner)s — %(period)s", partner=card.partner_id.name or "", period=card._kbe_period_label()
-            )
-
-    @api.depends("mdf_spent", "mdf_return")
-    def _compute_mdf_roi(self):
-        for card in self:
-            card.mdf_roi = card.mdf_return / card.mdf_spent if card.mdf_spent else 0.0
+            card.name = f"{card.partner_id.name or ''} — {card._kbe_period_label()}"
 
     def _kbe_period_label(self):
         self.ensure_one()
-        if not self.date_from:
+        return self._kbe_label_of(self.period_kind, self.date_from)
+
+    @api.model
+    def _kbe_label_of(self, period_kind, date_from):
+        """ "Q3 2027", "2027" or "07/2027"."""
+        if not date_from:
             return ""
-        if self.period_kind == "year":
-            return str(self.date_from.year)
-        if self.period_kind == "quarter":
-            return f"Q{date_utils.get_quarter_number(self.date_from)} {self.date_from.year}"
-        return self.date_from.strftime("%m/%Y")
+        if period_kind == "year":
+            return str(date_from.year)
+        if period_kind == "quarter":
+            return f"Q{date_utils.get_quarter_number(date_from)} {date_from.year}"
+        return date_from.strftime("%m/%Y")
 
     # ------------------------------------------------------------
     # REFRESH
@@ -127,7 +127,9 @@ class KbePartnerScorecard(models.Model):
                 [("kbe_partner_status", "=", "active"), ("company_id", "in", (False, company.id))]
             )
         figures = self._kbe_figures(partners, date_from, date_to, company)
-        cards = self.search(
+        self._kbe_upsert(figures, date_from, date_to, period_kind, company)
+        self._kbe_rank(date_from, date_to, company)
+        return self.search(
             [
                 ("partner_id", "in", partners.ids),
                 ("company_id", "=", company.id),
@@ -135,42 +137,62 @@ class KbePartnerScorecard(models.Model):
                 ("date_to", "=", date_to),
             ]
         )
-        card_by_partner = {card.partner_id.id: card for card in cards}
-        to_create = []
-        for partner in partners:
-            values = figures[partner.id]
-            card = card_by_partner.get(partner.id)
-            if card is None:
-                to_create.append(
-                    dict(
-                        values,
-                        partner_id=partner.id,
-                        company_id=company.id,
-                        date_from=date_from,
-                        date_to=date_to,
-                        period_kind=period_kind,
-                    )
-                )
-                continue
-            changed = {name: value for name, value in values.items() if self._kbe_differs(card, name, value)}
-            if card.period_kind != period_kind:
-                changed["period_kind"] = period_kind
-            if changed:
-                card.write(changed)
-        cards |= self.create(to_create)
-        self._kbe_rank(date_from, date_to, company)
-        return cards
 
-    def _kbe_differs(self, card, name, value):
-        field = self._fields[name]
-        current = card[name]
-        if field.type == "many2one":
-            return current.id != (value or False)
-        if field.type == "monetary":
-            return card.currency_id.compare_amounts(current, value) != 0
-        if field.type == "float":
-            return float_compare(current, value, precision_digits=4) != 0
-        return current != value
+    def _kbe_upsert(self, figures, date_from, date_to, period_kind, company):
+        """Insert the cards of the period, or update those whose figures changed, in one query
+        (``INSERT ... ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM``): a card whose figures
+        did not change keeps its write date. Its name and tier come from the partner."""
+        if not figures:
+            return
+        self.env["res.partner"].flush_model(["name", "kbe_partner_tier_id"])
+        self.flush_model()
+        currency = company.currency_id
+        rows = []
+        for partner_id, values in figures.items():
+            row = {"partner_id": partner_id}
+            for fname in SCORECARD_FIGURES:
+                value = values.get(fname) or 0
+                if self._fields[fname].type == "monetary":
+                    value = currency.round(value)
+                row[fname] = float(value) if self._fields[fname].type != "integer" else int(value)
+            rows.append(row)
+        figure_columns = [SQL.identifier(fname) for fname in SCORECARD_FIGURES]
+        written = [SQL.identifier(name) for name in ("name", "partner_tier_id", "period_kind", *SCORECARD_FIGURES)]
+        record_type = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(fname), SQL(self._fields[fname].column_type[1]))
+            for fname in ("partner_id", *SCORECARD_FIGURES)
+        )
+        now = self.env.cr.now()
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO kbe_partner_scorecard (partner_id, company_id, date_from, date_to, period_kind, name,
+                                                      partner_tier_id, %(figure_columns)s,
+                                                      create_uid, create_date, write_uid, write_date)
+                   SELECT r.partner_id, %(company)s, %(date_from)s, %(date_to)s, %(period_kind)s,
+                          p.name || ' — ' || %(label)s, p.kbe_partner_tier_id, %(figure_values)s,
+                          %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM jsonb_to_recordset(%(rows)s::jsonb) AS r(%(record_type)s)
+                     JOIN res_partner p ON p.id = r.partner_id
+              ON CONFLICT (partner_id, company_id, date_from, date_to) DO UPDATE
+                      SET %(assignments)s, write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                    WHERE (%(current)s) IS DISTINCT FROM (%(new)s)""",
+                figure_columns=SQL(", ").join(figure_columns),
+                figure_values=SQL(", ").join(SQL("r.%s", column) for column in figure_columns),
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                period_kind=period_kind,
+                label=self._kbe_label_of(period_kind, date_from),
+                uid=self.env.uid,
+                now=now,
+                rows=json.dumps(rows),
+                record_type=record_type,
+                assignments=SQL(", ").join(SQL("%s = EXCLUDED.%s", column, column) for column in written),
+                current=SQL(", ").join(SQL("kbe_partner_scorecard.%s", column) for column in written),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", column) for column in written),
+            )
+        )
+        self.invalidate_model()
 
     @api.model
     def _kbe_period_kind(self, date_from, date_to):
@@ -200,10 +222,7 @@ class KbePartnerScorecard(models.Model):
     def _kbe_figures(self, partners, date_from, date_to, company):
         """{partner_id: {figure: value}} for the period: one query per source (opportunities,
         invoices, tickets) and one call per other area's figures."""
-        figures = {
-            partner.id: dict.fromkeys(SCORECARD_FIGURES, 0) | {"partner_tier_id": partner.kbe_partner_tier_id.id}
-            for partner in partners
-        }
+        figures = {partner_id: dict.fromkeys(SCORECARD_FIGURES, 0) for partner_id in partners.ids}
         if not partners:
             return figures
         args = (partners.ids, date_from, date_to, company)
@@ -225,6 +244,8 @@ class KbePartnerScorecard(models.Model):
         for partner_id, values in self._kbe_other_area_figures(partners, date_from, date_to).items():
             if partner_id in figures:
                 figures[partner_id].update(values)
+        for values in figures.values():
+            values["mdf_roi"] = values["mdf_return"] / values["mdf_spent"] if values["mdf_spent"] else 0.0
         return figures
 
     def _kbe_lead_rows(self, partner_ids, date_from, date_to, company):
