@@ -3,7 +3,8 @@ partner program manager clicks "Refresh", over N channel partners with won oppor
 volume of posted invoice lines through them. Prints one table: for each number of partners, the
 queries and time of the first refresh (cards created) and of a second one (nothing changed,
 nothing written), and the queries per partner. The number of queries does not grow with the
-partners: the figures are grouped queries, the cards one INSERT and one UPDATE per batch.
+partners: the figures are grouped queries, the cards one upsert (INSERT ... ON CONFLICT DO UPDATE)
+and one ranking UPDATE.
 
     ~/.cache/crm_kbe/venv-py3.11/bin/python tools/bench_partner_scorecard.py -c ~/.cache/crm_kbe/odoo-kbe_test-*.conf \\
         -d kbe_test [--partners 100,1000] [--lines 200000] [--won 10]

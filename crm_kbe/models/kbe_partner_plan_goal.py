@@ -66,10 +66,8 @@ class KbePartnerPlanGoal(models.Model):
         for goal in self:
             key = (goal.plan_id.partner_id.id, goal.plan_id.date_from, goal.plan_id.date_to, goal.company_id.id)
             goal.actual = figures.get(key, {}).get(goal.measure, 0.0)
-            if goal.target > 0:
-                goal.progress = min(goal.actual / goal.target * 100.0, 100.0)
-            else:
-                goal.progress = 100.0 if goal.plan_id else 0.0
+            # a goal of zero is reached
+            goal.progress = min(goal.actual / goal.target * 100.0, 100.0) if goal.target > 0 else 100.0
 
     # ------------------------------------------------------------
     # CONSTRAINTS
