@@ -81,7 +81,7 @@ class TestPartnerScorecard(KbeSalesCommon):
         wizard.partner_ids.add(self.channel_partner)
         wizard.partner_ids.add(self.channel_partner_2)
         action = wizard.save().action_apply()
-        cards = self.Scorecard.search(action["domain"])
+        cards = self.Scorecard.search(action["domain"] + [("partner_id", "in", self.partners.ids)])
         self.assertEqual(cards.partner_id, self.partners)
         card, card_2 = (cards.filtered(lambda c, p=p: c.partner_id == p) for p in self.partners)
         self.assertEqual(card.period_kind, "quarter")
@@ -94,7 +94,7 @@ class TestPartnerScorecard(KbeSalesCommon):
         self.assertEqual(card.ticket_count, 1)
         self.assertAlmostEqual(card.rating_avg, 80.0)
         self.assertEqual(card.partner_tier_id, self.channel_partner.kbe_partner_tier_id)
-        self.assertEqual((card_2.rank, card.rank), (1, 2), "ranked by won revenue")
+        self.assertLess(card_2.rank, card.rank, "ranked by won revenue")
         self.assertEqual(card_2.invoiced_revenue, 0.0)
         self.assertEqual(card_2.win_rate, 100.0)
 
@@ -118,7 +118,7 @@ class TestPartnerScorecard(KbeSalesCommon):
         self.assertEqual(card.won_revenue, 6500.0)
         self.assertNotEqual(card.write_date, old)
         self.assertEqual(card_2.write_date, old, "the other partner's card did not change")
-        self.assertEqual((card.rank, card_2.rank), (1, 2))
+        self.assertLess(card.rank, card_2.rank, "partner 1 moves up")
 
     def test_query_count_does_not_grow_with_partners(self):
         partners = self.env["res.partner"].create(
@@ -160,7 +160,7 @@ class TestPartnerScorecard(KbeSalesCommon):
             self._refresh(self.partners, self.q_end, self.q_start)
         with self.assertRaises(UserError):
             self._refresh(self.partners, self.q_start, self.q_start + timedelta(days=10))
-        self.assertEqual(self.Scorecard.search_count([]), 2)
+        self.assertEqual(self.Scorecard.search_count([("partner_id", "in", self.partners.ids)]), 2)
 
     def test_cron_refreshes_current_periods_idempotently(self):
         Scorecard = self.env["kbe.partner.scorecard"]
