@@ -306,10 +306,11 @@ class KbePartnerPlan(models.Model):
             raise UserError(
                 self.env._("The goals of an agreed or closed business plan cannot change: reopen it to draft first.")
             )
-        agreed = self.filtered(lambda plan: plan.agreed_by_company_user_id or plan.agreed_by_partner_id)
-        if agreed:
-            # sudo: the goals' writer was checked by the goal's access rules; the agreement is void
-            agreed.sudo().write(
+        # sudo: the goals' writer passed the goal's access rights and rules; the agreement they
+        # change is void, whoever may write the plan
+        agreed_sudo = self.sudo().filtered(lambda plan: plan.agreed_by_company_user_id or plan.agreed_by_partner_id)
+        if agreed_sudo:
+            agreed_sudo.write(
                 {
                     "agreed_by_company_user_id": False,
                     "agreed_by_company_date": False,
@@ -317,8 +318,8 @@ class KbePartnerPlan(models.Model):
                     "agreed_by_partner_date": False,
                 }
             )
-            for plan in agreed:
-                plan.sudo().message_post(
+            for plan_sudo in agreed_sudo:
+                plan_sudo.message_post(
                     body=self.env._("The goals changed: both sides must agree to the plan again."),
                     subtype_xmlid="mail.mt_note",
                 )

@@ -47,6 +47,7 @@ class KbePartnerPlanGoal(models.Model):
     _sql_constraints = [
         ("target_positive", "CHECK(target >= 0)", "A goal's target cannot be negative."),
         ("weight_positive", "CHECK(weight > 0)", "A goal's weight must be above zero."),
+        ("measure_uniq", "UNIQUE(plan_id, measure)", "A business plan has one goal per measure."),
     ]
 
     # ------------------------------------------------------------

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import date_utils, mute_logger
 
 from .common import KbeSalesCommon
@@ -66,6 +68,21 @@ class TestPartnerPlan(KbeSalesCommon):
         self.assertTrue(self.plan.agreed_by_partner_date)
         self.plan.with_user(self.user_partner_manager).action_close()
         self.assertEqual(self.plan.state, "closed")
+
+    def test_manager_prepares_a_yearly_plan_in_the_form(self):
+        self.channel_partner_2.kbe_partner_manager_id = self.user_partner_manager
+        form = Form(self.env["kbe.partner.plan"].with_user(self.user_partner_manager))
+        form.partner_id = self.channel_partner_2
+        form.period = "year"
+        form.date_from = date_utils.start_of(self.quarter_start, "year")
+        self.assertEqual(form.date_to, date_utils.end_of(self.quarter_start, "year"))
+        with form.goal_ids.new() as goal:
+            goal.measure = "new_customers"
+            goal.target = 5
+        plan = form.save()
+        self.assertEqual(plan.name, f"CV. Mitra Lain — {self.quarter_start.year}")
+        self.assertEqual(plan.user_id, self.user_partner_manager, "the partner's manager")
+        self.assertEqual(plan.goal_ids.progress, 0.0)
 
     def test_partner_may_agree_first(self):
         self._agree_as_partner(self.user_channel_partner)
@@ -174,11 +191,26 @@ class TestPartnerPlan(KbeSalesCommon):
             next_quarter.flush_recordset()
         next_quarter.invalidate_recordset()
         self.assertEqual(next_quarter.date_from, self.quarter_start + date_utils.relativedelta(months=3))
+        with self.assertRaises(IntegrityError), self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            self.plan.goal_ids = [(0, 0, {"measure": "won_revenue", "target": 1.0})]
+            self.plan.flush_recordset()
+        self.plan.invalidate_recordset()
+        self.assertEqual(len(self.plan.goal_ids), 6, "one goal per measure")
         prospect = self.env["res.partner"].create(
             {"name": "PT. Calon Mitra", "is_company": True, "kbe_partner_status": "prospect"}
         )
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.Plan.create({"partner_id": prospect.id, "date_from": self.quarter_start})
+
+    def test_plans_of_another_company_are_hidden(self):
+        other = self.env["res.company"].create({"name": "KBE Surabaya"})
+        plan = self.env["kbe.partner.plan"].create(
+            {"partner_id": self.channel_partner.id, "company_id": other.id, "date_from": self.quarter_start}
+        )
+        self.assertFalse(self.Plan.search([("id", "=", plan.id)]), "the manager works in the first company only")
+        self.assertFalse(
+            self.env["kbe.partner.plan.goal"].with_user(self.user_partner_manager).search([("plan_id", "=", plan.id)])
+        )
 
     # ------------------------------------------------------------------ actual figures
 
