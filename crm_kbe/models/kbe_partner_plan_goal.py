@@ -133,12 +133,14 @@ class KbePartnerPlanGoal(models.Model):
         if "satisfaction" in measures:
             self._kbe_satisfaction_figures(plans_cte, figures)
         if "certified_people" in measures:
-            partners = self.env["res.partner"].browse({p[0] for p in periods})
+            # sudo: counts of certified people only, also for the partner's portal contacts who read
+            # their plan (they may not read certifications or opportunities)
+            partners_sudo = self.env["res.partner"].sudo().browse({p[0] for p in periods})
             certified = {}
-            if hasattr(partners, "_kbe_partner_figures"):
+            if hasattr(partners_sudo, "_kbe_partner_figures"):
                 certified = {
                     partner_id: values.get("certified_count", 0)
-                    for partner_id, values in partners._kbe_partner_figures().items()
+                    for partner_id, values in partners_sudo._kbe_partner_figures().items()
                 }
             for key in periods:
                 figures[key]["certified_people"] = certified.get(key[0], 0)
