@@ -29,6 +29,7 @@
         "data/kbe_partner_program_cron_data.xml",
         "data/kbe_deal_cron_data.xml",
         "data/kbe_mdf_data.xml",
+        "data/kbe_partner_plan_cron_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -53,6 +54,10 @@
         "views/kbe_mdf_views.xml",
         "views/kbe_incentive_views.xml",
         "views/kbe_partner_portal_funds_templates.xml",
+        "views/kbe_partner_plan_views.xml",
+        "wizards/kbe_partner_scorecard_refresh_views.xml",
+        "views/kbe_partner_scorecard_views.xml",
+        "views/kbe_partner_portal_plan_templates.xml",
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
@@ -69,6 +74,7 @@
         "demo/kbe_partner_program_demo.xml",
         "demo/kbe_deal_demo.xml",
         "demo/kbe_mdf_demo.xml",
+        "demo/kbe_partner_plan_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
