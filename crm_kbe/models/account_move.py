@@ -26,25 +26,32 @@ class AccountMove(models.Model):
     )
 
     # ------------------------------------------------------------ PARTNERS: market development funds
+    # set on the payment document of a fund request when the request creates it: posting or
+    # resetting an invoice of no request then costs no query to tell so (the request owns the link)
+    kbe_mdf_request_id = fields.Many2one(
+        "kbe.mdf.request", string="Fund Request", copy=False, readonly=True, index="btree_not_null"
+    )
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         # sudo: posting a fund payment marks its request paid, whoever posts (an accountant
-        # cannot write requests); only requests linked to these posted moves are touched
-        requests_sudo = self.env["kbe.mdf.request"].sudo().search([("move_id", "in", posted.ids)])
-        requests_sudo._kbe_mark_paid()
+        # cannot write requests); only the requests of these posted moves are touched
+        posted.kbe_mdf_request_id.sudo()._kbe_mark_paid()
         return posted
 
     def button_draft(self):
         res = super().button_draft()
         # sudo: a fund payment set back to draft is no longer paid, whoever resets it; only the
         # requests of these moves are touched
-        self.env["kbe.mdf.request"].sudo().search([("move_id", "in", self.ids)])._kbe_mark_unpaid()
+        self.kbe_mdf_request_id.sudo()._kbe_mark_unpaid()
         return res
 
     def button_cancel(self):
         res = super().button_cancel()
         # sudo: same reason; a cancelled payment frees its request for a new one
-        requests_sudo = self.env["kbe.mdf.request"].sudo().search([("move_id", "in", self.ids)])
+        payments = self.filtered("kbe_mdf_request_id")
+        requests_sudo = payments.kbe_mdf_request_id.sudo()
         requests_sudo._kbe_mark_unpaid()
         requests_sudo.move_id = False
+        payments.kbe_mdf_request_id = False  # the cancelled document pays nothing any more
         return res

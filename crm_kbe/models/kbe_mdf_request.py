@@ -534,6 +534,7 @@ class KbeMdfRequest(models.Model):
             "currency_id": self.currency_id.id,
             "ref": self.name,
             "invoice_origin": self.fund_id.name,
+            "kbe_mdf_request_id": self.id,
             "invoice_line_ids": [
                 Command.create(
                     {

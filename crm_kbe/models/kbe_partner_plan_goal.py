@@ -136,12 +136,10 @@ class KbePartnerPlanGoal(models.Model):
             # sudo: counts of certified people only, also for the partner's portal contacts who read
             # their plan (they may not read certifications or opportunities)
             partners_sudo = self.env["res.partner"].sudo().browse({p[0] for p in periods})
-            certified = {}
-            if hasattr(partners_sudo, "_kbe_partner_figures"):
-                certified = {
-                    partner_id: values.get("certified_count", 0)
-                    for partner_id, values in partners_sudo._kbe_partner_figures().items()
-                }
+            certified = {
+                partner_id: values.get("certified_count", 0)
+                for partner_id, values in partners_sudo._kbe_partner_figures().items()
+            }
             for key in periods:
                 figures[key]["certified_people"] = certified.get(key[0], 0)
         return figures

@@ -342,17 +342,14 @@ class KbePartnerScorecard(models.Model):
         """Figures other areas of the partner program compute, each in one batch call: accepted
         deal registrations, certified people, MDF spent and its return."""
         figures = {partner_id: {} for partner_id in partners.ids}
-        if "kbe.deal.registration" in self.env:
-            counts = self.env["kbe.deal.registration"]._kbe_accepted_count_by_partner(partners.ids, date_from, date_to)
-            for partner_id, count in counts.items():
-                figures.setdefault(partner_id, {})["registration_count"] = count
-        if hasattr(partners, "_kbe_partner_figures"):
-            for partner_id, values in partners._kbe_partner_figures(date_from=date_from, date_to=date_to).items():
-                figures.setdefault(partner_id, {})["certified_count"] = values.get("certified_count", 0)
-        if "kbe.mdf.request" in self.env:
-            mdf = self.env["kbe.mdf.request"]._kbe_spent_and_return_by_partner(partners.ids, date_from, date_to)
-            for partner_id, (spent, return_revenue) in mdf.items():
-                figures.setdefault(partner_id, {}).update({"mdf_spent": spent, "mdf_return": return_revenue})
+        counts = self.env["kbe.deal.registration"]._kbe_accepted_count_by_partner(partners.ids, date_from, date_to)
+        for partner_id, count in counts.items():
+            figures.setdefault(partner_id, {})["registration_count"] = count
+        for partner_id, values in partners._kbe_partner_figures(date_from=date_from, date_to=date_to).items():
+            figures.setdefault(partner_id, {})["certified_count"] = values.get("certified_count", 0)
+        mdf = self.env["kbe.mdf.request"]._kbe_spent_and_return_by_partner(partners.ids, date_from, date_to)
+        for partner_id, (spent, return_revenue) in mdf.items():
+            figures.setdefault(partner_id, {}).update({"mdf_spent": spent, "mdf_return": return_revenue})
         return figures
 
     # ------------------------------------------------------------
