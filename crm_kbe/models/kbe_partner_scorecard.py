@@ -38,7 +38,9 @@ class KbePartnerScorecard(models.Model):
 
     # identity
     name = fields.Char(compute="_compute_name", store=True)
-    partner_id = fields.Many2one("res.partner", string="Channel Partner", required=True, index=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Channel Partner", required=True, index=True, readonly=True, ondelete="cascade"
+    )
     partner_tier_id = fields.Many2one("kbe.partner.tier", string="Tier", readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")

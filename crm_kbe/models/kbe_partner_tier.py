@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class KbePartnerTier(models.Model):
@@ -85,6 +85,18 @@ class KbePartnerTier(models.Model):
         counts = {tier.id: count for tier, count in groups}
         for tier in self:
             tier.partner_count = counts.get(tier.id, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        in_use = self.filtered("partner_count")
+        if in_use:
+            raise UserError(
+                self.env._(
+                    "%(tier)s is the tier of %(count)s partners: give them another tier, or archive it.",
+                    tier=in_use[0].name,
+                    count=in_use[0].partner_count,
+                )
+            )
 
     def action_view_partners(self):
         self.ensure_one()

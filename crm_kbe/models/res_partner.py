@@ -208,9 +208,6 @@ class ResPartner(models.Model):
         help="Empty for a customer that is not a channel partner. Prospect: applying; Active: may "
         "register deals, receive leads, funds and incentives; Suspended or Ended: may not.",
     )
-    kbe_partner_tier_id = fields.Many2one(
-        "kbe.partner.tier", string="Partner Tier", tracking=True, index="btree_not_null", ondelete="restrict"
-    )
     kbe_partner_manager_id = fields.Many2one(
         "res.users",
         string="Partner Manager",
@@ -236,7 +233,14 @@ class ResPartnerProgram(models.Model):
 
     _inherit = "res.partner"
 
+    # "set null": uninstalling crm_kbe drops the tiers without touching the partners; a tier in use
+    # cannot be deleted (kbe.partner.tier's ondelete check)
     kbe_partner_tier_id = fields.Many2one(
+        "kbe.partner.tier",
+        string="Partner Tier",
+        tracking=True,
+        index="btree_not_null",
+        ondelete="set null",
         compute="_compute_kbe_partner_tier_id",
         store=True,
         readonly=False,

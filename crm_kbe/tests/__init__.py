@@ -29,6 +29,7 @@ from . import (
     test_partner_profile,
     test_partner_qualification,
     test_partner_scorecard,
+    test_partner_tour,
     test_partner_training,
     test_public_methods,
     test_realized_revenue,

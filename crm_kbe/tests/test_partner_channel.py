@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import KbeSalesCommon
@@ -29,3 +30,12 @@ class TestPartnerChannel(KbeSalesCommon):
         self.assertEqual(
             refund.kbe_channel_partner_id, self.channel_partner, "a credit note counts against the same partner"
         )
+
+    def test_tier_in_use_cannot_be_deleted(self):
+        silver = self.env.ref("crm_kbe.kbe_partner_tier_silver")
+        with self.assertRaisesRegex(UserError, "tier of"):
+            silver.with_user(self.user_partner_manager).unlink()
+        self.assertTrue(silver.exists())
+        spare = self.env["kbe.partner.tier"].create({"name": "Platinum", "sequence": 40})
+        spare.with_user(self.user_partner_manager).unlink()
+        self.assertFalse(spare.exists())
