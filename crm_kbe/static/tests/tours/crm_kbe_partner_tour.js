@@ -47,7 +47,7 @@ tours.add("crm_kbe_partner_qualify", {
     steps: () => [
         {
             content: "Open the application of PT. Calon Mitra",
-            trigger: ".o_data_row:contains('PT. Calon Mitra'), .o_kanban_record:contains('PT. Calon Mitra')",
+            trigger: ".o_data_row:contains('PT. Calon Mitra') td[name='kind']",
             run: "click",
         },
         {
@@ -141,7 +141,7 @@ tours.add("crm_kbe_partner_accept_deal", {
     steps: () => [
         {
             content: "Open the registered deal",
-            trigger: ".o_data_row:contains('PT. Sentosa Abadi'), .o_kanban_record:contains('PT. Sentosa Abadi')",
+            trigger: ".o_data_row:contains('PT. Sentosa Abadi') td.o_data_cell:first",
             run: "click",
         },
         {
@@ -166,7 +166,7 @@ tours.add("crm_kbe_partner_settle", {
     steps: () => [
         {
             content: "Open this month's rebate settlement",
-            trigger: ".o_data_row:contains('Rebate Mitra Baru')",
+            trigger: ".o_data_row:contains('Rebate Mitra Baru') td.o_data_cell:first",
             run: "click",
         },
         {
