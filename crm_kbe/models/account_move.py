@@ -48,8 +48,8 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         res = super().button_cancel()
-        # sudo: same reason; a cancelled payment frees its request for a new one
         payments = self.filtered("kbe_mdf_request_id")
+        # sudo: same reason; a cancelled payment frees its request for a new one
         requests_sudo = payments.kbe_mdf_request_id.sudo()
         requests_sudo._kbe_mark_unpaid()
         requests_sudo.move_id = False

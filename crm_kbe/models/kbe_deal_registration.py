@@ -382,9 +382,9 @@ class KbeDealRegistration(models.Model):
         if not ids:
             return self.env["product.product"]
         company = partner.company_id or self.env.company
-        # sudo: portal users cannot read products; only sellable products of the company are accepted
         products_sudo = (
             self.env["product.product"]
+            # sudo: portal users cannot read products; only sellable products of the company are accepted
             .sudo()
             .search([("id", "in", list(ids)), ("sale_ok", "=", True), ("company_id", "in", (False, company.id))])
         )
@@ -482,10 +482,10 @@ class KbeDealRegistration(models.Model):
         if partner_domain:
             name_domain = expression.OR([name_domain, partner_domain])
         companies = self.company_id.ids or [self.env.company.id]
-        # sudo: the program manager sees who works the customer, whoever owns the lead; the field is
-        # restricted to program managers and shows only a summary of each lead
         return (
             self.env["crm.lead"]
+            # sudo: the program manager sees who works the customer, whoever owns the lead; the field is
+            # restricted to program managers and shows only a summary of each lead
             .sudo()
             .search(expression.AND([[("company_id", "in", [False, *companies])], name_domain]), limit=200)
         )

@@ -287,9 +287,9 @@ class KbeLeadForward(models.Model):
         forwards = self.sudo()._read_group(  # sudo: counts only, of every manager's forwards
             [("partner_id", "in", partners.ids), ("state", "=", "offered")], ["partner_id"], ["__count"]
         )
-        # sudo: counts only, of every salesperson's opportunities
         deals = (
             self.env["crm.lead"]
+            # sudo: counts only, of every salesperson's opportunities
             .sudo()
             ._read_group(
                 [

@@ -16,7 +16,6 @@ class KbeMdfAllocation(models.Model):
     _name = "kbe.mdf.allocation"
     _description = "Market Development Fund Allocation"
     _order = "fund_id desc, partner_id"
-    _rec_name = "partner_id"
     _check_company_auto = True
 
     # relations
@@ -60,6 +59,14 @@ class KbeMdfAllocation(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("partner_id", "fund_id")
+    def _compute_display_name(self):
+        # "PT. Pesta Ria Organizer — MDF 2027 H1": which partner's share of which fund
+        for allocation in self:
+            allocation.display_name = " — ".join(
+                name for name in (allocation.partner_id.name, allocation.fund_id.name) if name
+            )
 
     @api.depends("request_ids.reserved_amount", "request_ids.state")
     def _compute_committed_amount(self):

@@ -383,8 +383,8 @@ class KbeMdfRequest(models.Model):
             raise UserError(self.env._("Give the activity's start and end dates, the end not before the start."))
         planned_cost = values.get("planned_cost")
         self._kbe_check_cost(planned_cost, allocation)
-        # sudo: portal users cannot create requests; the partner and allocation were checked above
         request_sudo = (
+            # sudo: portal users cannot create requests; the partner and allocation were checked above
             self.sudo()
             .with_context(mail_create_nosubscribe=True)
             .create(
@@ -417,10 +417,10 @@ class KbeMdfRequest(models.Model):
         for filename, content, _mimetype in proofs:
             if len(content) > PROOF_MAX_BYTES:
                 raise UserError(self.env._("The file %(file)s is larger than 10 MB.", file=filename))
-        # sudo: portal users cannot create attachments on requests or write them; this request
-        # was checked as theirs and claimable above, and the files for size
         attachments_sudo = (
             self.env["ir.attachment"]
+            # sudo: portal users cannot create attachments on requests or write them; this request
+            # was checked as theirs and claimable above, and the files for size
             .sudo()
             .create(
                 [
@@ -602,9 +602,9 @@ class KbeMdfRequest(models.Model):
             ("date_end", "<=", date_to),
             ("company_id", "in", companies),
         ]
-        # sudo: figures for the scorecard, whoever asks; the partners and period come from it
         spent = {
             partner.id: amount
+            # sudo: figures for the scorecard, whoever asks; the partners and period come from it
             for partner, amount in self.sudo()._read_group(domain, ["partner_id"], ["reserved_amount:sum"])
         }
         self.env.flush_all()

@@ -405,9 +405,9 @@ class KbePartnerQualification(models.Model):
             }
         )
         if evidence:
-            # sudo: the file goes on the application just created for the applicant's company
             attachment_sudo = (
                 self.env["ir.attachment"]
+                # sudo: the file goes on the application just created for the applicant's company
                 .sudo()
                 .create(
                     {
