@@ -33,6 +33,7 @@ from . import (
     test_partner_training,
     test_public_methods,
     test_realized_revenue,
+    test_record_rules,
     test_sales_flow_rpc,
     test_sales_flow_tour,
     test_service_order,
