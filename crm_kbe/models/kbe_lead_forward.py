@@ -46,7 +46,11 @@ class KbeLeadForward(models.Model):
         check_company=True,
         domain="[('kbe_partner_status', '=', 'active'), ('is_company', '=', True)]",
     )
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True, precompute=True)
+    # the lead's company when it is offered (a compute on lead_id alone: writing a lead, Odoo's hot
+    # path, then costs no search of its forwards)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True, precompute=True, readonly=True
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Offered By",
@@ -77,6 +81,11 @@ class KbeLeadForward(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("lead_id")
+    def _compute_company_id(self):
+        for forward in self:
+            forward.company_id = forward.lead_id.company_id
 
     @api.depends("offered_on", "company_id")
     def _compute_respond_by(self):

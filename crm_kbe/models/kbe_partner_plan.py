@@ -100,7 +100,9 @@ class KbePartnerPlan(models.Model):
     # COMPUTES
     # ------------------------------------------------------------
 
-    @api.depends("partner_id.name", "period", "date_from", "date_to")
+    # on the partner, not its name: renaming a partner (any contact form's save) then costs no
+    # search of plans; the plan keeps the name it was made with
+    @api.depends("partner_id", "period", "date_from", "date_to")
     def _compute_name(self):
         for plan in self:
             partner = plan.partner_id.name or self.env._("New partner")

@@ -89,7 +89,8 @@ class KbePartnerScorecard(models.Model):
     # COMPUTES
     # ------------------------------------------------------------
 
-    @api.depends("partner_id.name", "period_kind", "date_from")
+    # on the partner, not its name (see kbe.partner.plan); a refresh writes the current name
+    @api.depends("partner_id", "period_kind", "date_from")
     def _compute_name(self):
         # _kbe_upsert writes the same name in SQL
         for card in self:

@@ -31,6 +31,7 @@ from . import (
     test_partner_scorecard,
     test_partner_tour,
     test_partner_training,
+    test_portal_bad_input,
     test_public_methods,
     test_realized_revenue,
     test_record_rules,

@@ -35,14 +35,16 @@ class TestConcurrency(BaseCase):
             env = self._env(cr)
             records = build(env)
             ids = [(recs._name, recs.ids) for recs in records]
-            cr.commit()
+            # the racing transactions must see the records
+            cr.commit()  # pylint: disable=invalid-commit
 
         def remove():
             with self.registry.cursor() as cr:
                 env = self._env(cr)
                 for model, record_ids in ids:
                     env[model].browse(record_ids).exists().unlink()
-                cr.commit()
+                # undo what the set-up committed
+                cr.commit()  # pylint: disable=invalid-commit
 
         self.addCleanup(remove)
         return records
@@ -59,7 +61,8 @@ class TestConcurrency(BaseCase):
                 barrier.wait()
                 try:
                     function(env)
-                    cr.commit()
+                    # each racer's own transaction
+                    cr.commit()  # pylint: disable=invalid-commit
                     outcomes[index] = "done"
                 except LOSING as error:
                     cr.rollback()
