@@ -20,11 +20,15 @@ prefork server. ``./kbe load`` runs the three parts below in order; each can als
             twice, and as many records as Locust counted successful steps:
                 python tools/load_walkthrough.py check --url URL --db DB --run TAG --counts FILE
 
-Every record the run creates carries the run's tag in its name, so runs never mix.
+Customers, leads and calls carry the run's tag in their names, orders in their reference: runs never
+mix. The setup also switches lead enrichment (crm_iap_enrich's cron) to manual: it sends each new
+lead to Odoo's IAP service, and where that cannot be reached every run of the cron logs an error.
 
 The client is plain JSON-RPC (``/jsonrpc``, service ``object``, ``execute_kw``) on Locust's
-``HttpUser`` session: OdooLocust's client library logs in with a session of its own and names requests
-after the model and method, where this test wants one name per walkthrough step.
+``HttpUser`` session. OdooLocust (2.0) installs, but does not fit: its default protocol is the
+``/json/2`` API of Odoo 19 (Odoo 18 has none), and it names every request "model : method", so the
+steps that call the same method (two wizard creates, two ``action_apply``) would share one line of
+the table, where this test wants one line per walkthrough step.
 """
 
 import argparse
