@@ -172,3 +172,47 @@ class TestConcurrency(BaseCase):
         for model, ids in created.items():
             numbers = self._read(lambda env, m=model, i=ids: env[m].browse(i).mapped("number"))
             self.assertEqual(len(set(numbers)), 3, f"{model}: {numbers}")
+
+    def test_sla_update_while_the_ticket_is_closed(self):
+        """The scheduled SLA update runs while an agent closes a ticket whose SLA is at risk:
+        whichever transaction loses is replayed (as Odoo's cron and RPC do), and the ticket ends
+        closed with its SLA reached, not left at risk or failed by the update."""
+
+        def build(env):
+            agent = new_test_user(env, login="kbe_race_sla_agent", groups="crm_kbe.group_service_agent")
+            team = env["kbe.service.team"].create({"name": "Tim SLA Rebutan", "member_ids": [(6, 0, agent.ids)]})
+            env["kbe.sla.policy"].create({"name": "Cepat", "team_id": team.id, "resolution_hours": 1000})
+            partner = env["res.partner"].create({"name": "Pelanggan SLA"})
+            ticket = env["kbe.ticket"].create(
+                {
+                    "name": "SLA rebutan",
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "user_id": agent.id,
+                    "root_cause": "customer",
+                }
+            )
+            # the deadline is near: the update would mark it at risk
+            ticket.sla_ids.write({"date_at_risk": "2000-01-01 00:00:00"})
+            return ticket, team, agent, agent.partner_id, partner
+
+        ticket, _team, agent, _partners, _partner = self._setup(build)
+
+        def close(env):
+            env["kbe.ticket"].browse(ticket.id).action_close()
+
+        def update(env):
+            env["kbe.ticket.sla"]._cron_update_status()
+
+        calls = ((agent.id, close), (SUPERUSER_ID, update))
+        outcomes = self._race(*calls)
+        for (uid, function), outcome in zip(calls, outcomes, strict=True):
+            if outcome == "SerializationFailure":
+                self.assertEqual(self._race((uid, function)), ["done"], "the replay goes through")
+        state = self._read(
+            lambda env: (
+                env["kbe.ticket"].browse(ticket.id).is_closed,
+                set(env["kbe.ticket"].browse(ticket.id).sla_ids.mapped("status")),
+            )
+        )
+        self.assertEqual(state, (True, {"reached"}), outcomes)
