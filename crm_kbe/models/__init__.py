@@ -35,6 +35,7 @@ from . import (
     kbe_ticket_tag,
     kbe_ticket_type,
     mail_activity,
+    mail_thread,
     res_company,
     res_config_settings,
     res_partner,

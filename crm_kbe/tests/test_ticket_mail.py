@@ -111,6 +111,36 @@ class TestTicketMail(KbeServiceCommon):
         self.assertIn("Masih belum jelas", ticket.message_ids[0].body)
         self.assertFalse(ticket.is_closed, "the customer's reply reopens the ticket")
 
+    @mute_logger("odoo.addons.crm_kbe.models.mail_thread")
+    def test_automatic_replies_open_no_ticket(self):
+        count = self.env["kbe.ticket"].search_count([])
+        for i, header in enumerate(
+            ("Auto-Submitted: auto-replied\n", "Precedence: auto_reply\n", "X-Autoreply: yes\n")
+        ):
+            self._receive("ooo@robot.example.org", "Out of office", msg_id=f"<ooo-{i}@robot.example.org>", extra=header)
+        self.assertEqual(self.env["kbe.ticket"].search_count([]), count, "no ticket for an auto-reply")
+        # a person's mail saying "Auto-Submitted: no" is a ticket like any other
+        ticket_id = self._receive(
+            "orang@customer.example.org",
+            "Bukan otomatis",
+            msg_id="<human@customer.example.org>",
+            extra="Auto-Submitted: no\n",
+        )
+        self.assertEqual(self.env["kbe.ticket"].browse(ticket_id).name, "Bukan otomatis")
+        # the customer's out-of-office answer to a closed ticket's mail does not reopen it
+        ticket = self.env["kbe.ticket"].browse(ticket_id)
+        ticket.write({"root_cause": "usage"})
+        ticket.action_close()
+        messages = len(ticket.message_ids)
+        self._receive(
+            "orang@customer.example.org",
+            "Re: Bukan otomatis",
+            msg_id="<ooo-reply@customer.example.org>",
+            extra="Auto-Submitted: auto-replied\nIn-Reply-To: <human@customer.example.org>\n",
+        )
+        self.assertTrue(ticket.is_closed)
+        self.assertEqual(len(ticket.message_ids), messages)
+
     def test_the_same_mail_delivered_twice_makes_one_ticket(self):
         first = self._receive(self.yeyen.email_formatted, "Dua kali", msg_id="<twice@customer.example.org>")
         count = self.env["kbe.ticket"].search_count([])
