@@ -3,7 +3,8 @@ from odoo import fields, models
 
 class CalendarEvent(models.Model):
     """A planned kbe.call is an entry in its responsible's calendar: moving or deleting the entry
-    moves or cancels the call."""
+    moves or cancels the call, through the call's one checked entry point
+    (``kbe.call._kbe_agenda_changed``; see "THE AGENDA OF A PLANNED CALL" in kbe_call.py)."""
 
     _inherit = "calendar.event"
 
@@ -15,19 +16,20 @@ class CalendarEvent(models.Model):
     def write(self, vals):
         if self.env.context.get("kbe_call_sync") or not {"start", "stop", "user_id", "duration"} & set(vals):
             return super().write(vals)
-        calls = self._kbe_planned_calls()
+        calls = self._kbe_calls()
         if not calls:
             return super().write(vals)
-        # the event updates its activity itself (_sync_activities); the call then takes the new slot
+        calls._kbe_planned_to_change()  # refused before the entry changes
+        # the entry moves its own activity (Odoo's _sync_activities), which must not move the
+        # call a second time; the call then takes the entry's new slot
         res = super(CalendarEvent, self.with_context(kbe_call_sync=True)).write(vals)
-        for call in calls:
-            event = call.calendar_event_id
-            call.with_context(kbe_call_sync=True).write(
-                {
-                    "date_planned": event.start,
-                    "duration_planned": min(event.duration, 24.0),
-                    "user_id": event.user_id.id or call.user_id.id,
-                }
+        for event in self.filtered(lambda event: event.kbe_call_id in calls):
+            event.kbe_call_id._kbe_agenda_changed(
+                "moved",
+                "event",
+                date_planned=event.start,
+                duration_planned=min(event.duration, 24.0),
+                user_id=event.user_id.id or event.kbe_call_id.user_id.id,
             )
         return res
 
@@ -36,19 +38,13 @@ class CalendarEvent(models.Model):
             # read with the alarms, which Odoo's unlink reads first: telling that an entry is no
             # call's costs no query of its own
             self.fetch(["kbe_call_id", "alarm_ids"])
-            calls = self._kbe_planned_calls()
-            activities = calls.activity_id
-            calls.with_context(kbe_call_sync=True).write({"state": "cancelled", "activity_id": False})
-            # sudo: the call's own activity, in the agenda of its responsible, goes with the call
-            activities.sudo().with_context(kbe_call_sync=True).unlink()
+            self._kbe_calls()._kbe_agenda_changed("removed", "event")
         return super().unlink()
 
-    def _kbe_planned_calls(self):
-        """The planned calls these entries stand for. Moving or deleting the entry changes the
-        call: whoever does it needs the right to change the call itself."""
+    def _kbe_calls(self):
+        """The calls these entries are still the entries of."""
         calls = self.kbe_call_id
         if not calls:
             return calls
         # sudo: only to tell which calls these entries are still the entries of
-        mine = calls.sudo().filtered(lambda call: call.calendar_event_id in self)
-        return calls.browse(mine.ids)._kbe_planned_to_change()
+        return calls.browse(calls.sudo().filtered(lambda call: call.calendar_event_id in self).ids)

@@ -599,10 +599,7 @@ class CrmLead(models.Model):
         calls = self.env["kbe.call"].sudo().search([("lead_id", "in", (opportunities - self).ids)])
         if not calls:
             return
-        calls.with_context(kbe_call_sync=True).write({"lead_id": self.id})
-        lead_model = self.env["ir.model"]._get_id(self._name)
-        calls.calendar_event_id.with_context(kbe_call_sync=True).write({"res_model_id": lead_model, "res_id": self.id})
-        calls.activity_id.with_context(kbe_call_sync=True).write({"res_model_id": lead_model, "res_id": self.id})
+        calls._kbe_move_to_lead(self)
         self.message_post(
             body=self.env._("%(count)s calls moved here by the merge.", count=len(calls)),
             message_type="comment",

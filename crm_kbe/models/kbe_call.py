@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import clean_context, html2plaintext, is_html_empty
+from odoo.tools import clean_context, html2plaintext, is_html_empty, plaintext2html
 
 CALL_STATES = [
     ("planned", "Planned"),
@@ -34,12 +34,32 @@ CALL_OUTCOMES = [
 MAX_CALL_HOURS = 24.0
 
 
+# ------------------------------------------------------------------------------------------------
+# THE AGENDA OF A PLANNED CALL
+#
+# A planned call is also a "Call" activity (on its opportunity, else on its customer) inside one
+# calendar entry of its responsible. The call owns both, and the link has one direction:
+#
+# - The call creates, moves, renames, completes and removes its activity and entry itself
+#   (``_kbe_sync_create_activities``, ``_kbe_sync_update_activities``,
+#   ``_kbe_sync_remove_activities``), from its own create, write and unlink, which have checked
+#   the user's rights on the call. They are written with sudo (they sit in the responsible's
+#   agenda, who may be a team-mate) and with the context key ``kbe_call_sync``: the overrides of
+#   ``mail.activity`` and ``calendar.event`` do not send the owner's own changes back.
+# - A change a user makes on the activity or the entry (moved, reassigned, marked done, deleted),
+#   which standard Odoo lets any employee make, reaches the call only through
+#   ``kbe.call._kbe_agenda_changed``: it keeps the planned calls, checks that the user may change
+#   each of them (AccessError otherwise: nothing changes, no sudo), writes the call with the
+#   user's rights, and brings the other agenda item in step.
+# - An activity or entry of no call costs no query (``kbe_call_id`` is read with them).
+# ------------------------------------------------------------------------------------------------
+
+
 class KbeCall(models.Model):
     """A customer call, planned or logged: the document's "Scheduling Logged Calls".
 
     A planned call is also a "Call" activity on its opportunity (or customer) and an entry in the
-    responsible's calendar; the three stay in step (see ``_kbe_sync_*`` and the overrides of
-    ``mail.activity`` and ``calendar.event``)."""
+    responsible's calendar: see "THE AGENDA OF A PLANNED CALL" above."""
 
     _name = "kbe.call"
     _description = "Customer Call"
@@ -556,6 +576,40 @@ class KbeCall(models.Model):
         if leads:
             leads.check_access("write")
 
+    def _kbe_agenda_changed(self, change, origin, feedback=False, **values):
+        """The one way from a call's activity or calendar entry back to the call (see "THE AGENDA
+        OF A PLANNED CALL"). ``change``: "moved" (``values``: the call's new date, duration or
+        responsible), "done" (the activity's ``feedback`` becomes the notes) or "removed";
+        ``origin``: "activity" or "event", the item the user changed. Returns the planned calls
+        changed; the others (held, cancelled) keep their agenda items under Odoo's rules alone."""
+        planned = self._kbe_planned_to_change() if self else self
+        if not planned:
+            return planned
+        owner = planned.with_context(kbe_call_sync=True)
+        if change == "moved":
+            owner.write(values)
+            if origin == "activity":
+                # the entry follows the call (an entry moves its own activity: Odoo's calendar)
+                planned._kbe_sync_update_activities()
+        elif change == "done":
+            owner.write(
+                {
+                    "state": "held",
+                    "date_done": fields.Datetime.now(),
+                    "notes": plaintext2html(feedback) if feedback else False,
+                    "activity_id": False,
+                }
+            )
+        elif change == "removed":
+            # sudo: the other agenda item of the cancelled call goes with it (see the owner's
+            # removal); the user's right on the call was checked above
+            others = planned.calendar_event_id.sudo() if origin == "activity" else planned.activity_id.sudo()
+            owner.write({"state": "cancelled", "activity_id": False})
+            others.with_context(kbe_call_sync=True).exists().unlink()
+        else:
+            raise ValueError(change)
+        return planned
+
     def _kbe_planned_to_change(self):
         """The planned ones among these calls, for a change made from their activity or calendar
         entry: whoever makes it needs the right to change the call itself."""
@@ -563,7 +617,8 @@ class KbeCall(models.Model):
         # entry, which then follow Odoo's rules alone); the planned ones are changed with the
         # user's own rights
         planned = self.browse(self.sudo().filtered(lambda call: call.state == "planned").ids)
-        planned.check_access("write")
+        if planned:  # an activity or entry of no planned call asks nothing of the user
+            planned.check_access("write")
         return planned
 
     def _kbe_sync_update_activities(self):
@@ -598,6 +653,16 @@ class KbeCall(models.Model):
                 )
             elif not activity:
                 call._kbe_sync_create_activities()
+
+    def _kbe_move_to_lead(self, lead):
+        """The calls move to ``lead`` (an opportunity merge), their activity and calendar entry
+        with them (the merge's caller checked the right on the opportunities)."""
+        lead_model = self.env["ir.model"]._get_id(lead._name)
+        owner = self.with_context(kbe_call_sync=True)
+        owner.write({"lead_id": lead.id})
+        agenda = {"res_model_id": lead_model, "res_id": lead.id}
+        owner.calendar_event_id.with_context(kbe_call_sync=True).write(agenda)
+        owner.activity_id.with_context(kbe_call_sync=True).write(agenda)
 
     def _kbe_sync_remove_activities(self, done=False):
         """The call left the planned state: a held or missed call completes its activity, a

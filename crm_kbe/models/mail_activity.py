@@ -3,12 +3,13 @@ from datetime import datetime
 import pytz
 
 from odoo import fields, models
-from odoo.tools import plaintext2html
 
 
 class MailActivity(models.Model):
     """A planned kbe.call is a "Call" activity: done, moved, reassigned or cancelled from the
-    chatter or the activity menu, it changes the call the same way."""
+    chatter or the activity menu, it changes the call the same way, through the call's one
+    checked entry point (``kbe.call._kbe_agenda_changed``; see "THE AGENDA OF A PLANNED CALL" in
+    kbe_call.py)."""
 
     _inherit = "mail.activity"
 
@@ -21,40 +22,25 @@ class MailActivity(models.Model):
         return res
 
     def unlink(self):
-        if not self.env.context.get("kbe_call_sync"):
-            calls = self._kbe_planned_calls()
-            calls.with_context(kbe_call_sync=True).write({"state": "cancelled", "activity_id": False})
-        return super().unlink()
+        calls = self.env["kbe.call"] if self.env.context.get("kbe_call_sync") else self.kbe_call_id
+        calls._kbe_planned_to_change()  # refused before anything is deleted
+        res = super().unlink()
+        # the call is cancelled and its calendar entry goes (the activity is gone already)
+        calls._kbe_agenda_changed("removed", "activity")
+        return res
 
     def _action_done(self, feedback=False, attachment_ids=False):
         if not self.env.context.get("kbe_call_sync"):
             # the activity's assignee marks it done; its call is held, with the feedback as notes
-            calls = self._kbe_planned_calls()
-            calls.with_context(kbe_call_sync=True).write(
-                {
-                    "state": "held",
-                    "date_done": fields.Datetime.now(),
-                    "notes": plaintext2html(feedback) if feedback else False,
-                    "activity_id": False,
-                }
-            )
+            self.kbe_call_id._kbe_agenda_changed("done", "activity", feedback=feedback)
         return super(MailActivity, self.with_context(kbe_call_sync=True))._action_done(
             feedback=feedback, attachment_ids=attachment_ids
         )
 
-    def _kbe_planned_calls(self):
-        """The planned calls these activities stand for (kbe_call_id is read with the activity:
-        an activity of no call costs no query). Completing, moving or deleting the activity
-        changes the call: whoever does it needs the right to change the call itself (no sudo)."""
-        calls = self.kbe_call_id
-        if not calls:
-            return calls
-        return calls._kbe_planned_to_change()
-
     def _kbe_move_calls(self):
         """The activity was rescheduled or reassigned: its call follows (same time of day, new
         date), and the call brings its calendar entry along."""
-        planned = self._kbe_planned_calls()
+        planned = self.kbe_call_id._kbe_planned_to_change()
         for activity in self:
             call = activity.kbe_call_id
             if call not in planned:
@@ -68,4 +54,4 @@ class MailActivity(models.Model):
                 moved = tz.localize(datetime.combine(activity.date_deadline, local.time().replace(tzinfo=None)))
                 vals["date_planned"] = moved.astimezone(pytz.utc).replace(tzinfo=None)
             if vals:
-                call.write(vals)
+                call._kbe_agenda_changed("moved", "activity", **vals)

@@ -103,8 +103,10 @@ class TestCallActivity(KbeCallCommon):
 
     def test_delete_activity_or_event_cancels_call(self):
         call = self._call()
+        event = call.calendar_event_id
         call.activity_id.with_user(self.user_salesman).unlink()
         self.assertEqual(call.state, "cancelled")
+        self.assertFalse(event.exists(), "the cancelled call leaves no entry in the calendar")
         other = self._call(name="Lain")
         other.calendar_event_id.with_user(self.user_salesman).unlink()
         self.assertEqual(other.state, "cancelled")
@@ -232,6 +234,28 @@ class TestCallSyncAccess(KbeCallCommon):
                 operation()
         self.assertEqual(call.state, "planned")
         self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 10))
+
+    def test_the_manager_changes_a_reps_call_from_either_side(self):
+        """The sales manager, who may change every call, works a rep's call from its calendar
+        entry and from its activity: the call, and the other side, follow each time."""
+        manager = self.user_sales_manager
+        call = self._call()
+        call.calendar_event_id.with_user(manager).write(
+            {"start": datetime(2026, 3, 17, 2, 0), "stop": datetime(2026, 3, 17, 2, 30)}
+        )
+        self.assertEqual(
+            (call.date_planned, call.activity_id.date_deadline), (datetime(2026, 3, 17, 2, 0), date(2026, 3, 17))
+        )
+        call.activity_id.with_user(manager).write({"date_deadline": date(2026, 3, 18)})
+        self.assertEqual((call.date_planned, call.calendar_event_id.start), (datetime(2026, 3, 18, 2, 0),) * 2)
+        call.activity_id.with_user(manager).action_feedback(feedback="Sudah ditelepon")
+        self.assertEqual(call.state, "held")
+        self.assertIn("Sudah ditelepon", call.notes)
+        other = self._call(name="Batal")
+        event = other.calendar_event_id
+        other.activity_id.with_user(manager).unlink()
+        self.assertEqual(other.state, "cancelled")
+        self.assertFalse(event.exists())
 
     def test_other_entries_and_activities_stay_free_for_everyone(self):
         # the same colleague moves and deletes entries and activities that are no call's
