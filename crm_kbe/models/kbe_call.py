@@ -32,6 +32,8 @@ CALL_OUTCOMES = [
 ]
 # a call longer than this is a typing mistake (hours)
 MAX_CALL_HOURS = 24.0
+# the longest subject of a call, in characters (a subject, not the notes)
+CALL_SUBJECT_MAX = 200
 
 
 # ------------------------------------------------------------------------------------------------
@@ -251,6 +253,13 @@ class KbeCall(models.Model):
     def _check_name(self):
         if any(not (call.name or "").strip() for call in self):
             raise ValidationError(self.env._("A call needs a subject: say what the call is about."))
+        if any(len(call.name) > CALL_SUBJECT_MAX for call in self):
+            raise ValidationError(
+                self.env._(
+                    "A call's subject has at most %(max)s characters: put the rest in its purpose.",
+                    max=CALL_SUBJECT_MAX,
+                )
+            )
 
     @api.constrains("state", "date_done", "not_held_reason")
     def _check_state(self):

@@ -292,3 +292,31 @@ class TestCall(KbeCallCommon):
         self.assertAlmostEqual(per_outcome["interested"], 0.3)
         per_day = Call._read_group(domain + [("state", "=", "held")], ["date_done:day"], ["__count"])
         self.assertEqual([(str(day.date()), count) for day, count in per_day], [("2026-03-10", 2)])
+
+    def test_log_refuses_bad_durations_and_keeps_no_script(self):
+        call = self._call()
+        for duration in (float("nan"), float("inf"), -0.5, 25.0):
+            wizard = (
+                self.env["kbe.call.log"]
+                .with_user(self.user_salesman)
+                .create({"call_id": call.id, "result": "held", "duration": duration})
+            )
+            with self.subTest(duration=duration), self.assertRaisesRegex(UserError, "between 0 and 24 hours"):
+                wizard.action_apply()
+        self.assertEqual(call.state, "planned", "nothing logged")
+        wizard = (
+            self.env["kbe.call.log"]
+            .with_user(self.user_salesman)
+            .create(
+                {
+                    "call_id": call.id,
+                    "result": "held",
+                    "duration": 0.1,
+                    "notes": '<p>Minta brosur</p><script>alert("x")</script>',
+                }
+            )
+        )
+        wizard.action_apply()
+        self.assertNotIn("<script", call.notes)
+        self.assertNotIn("<script", self.lead.message_ids[0].body)
+        self.assertIn("Minta brosur", self.lead.message_ids[0].body)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -231,3 +231,34 @@ class TestCallList(KbeCallCommon):
         self.assertEqual(counts[1] - counts[0], counts[2] - counts[1], f"queries for 5, 10, 15 calls: {counts}")
         per_call = (counts[2] - counts[0]) / 10
         self.assertLessEqual(per_call, 25, f"{per_call} queries per call")
+
+    def test_bad_input_is_refused_before_any_call_is_made(self):
+        """What every call of a list will carry is checked when the list is made, not in the
+        scheduler's batches later: each refusal says what to fix and makes no call."""
+        calls = self.env["kbe.call"].search_count([])
+        cases = (
+            ({"name": "   "}, "subject of 1 to"),
+            ({"name": "x" * 201}, "subject of 1 to"),
+            ({"duration_planned": float("nan")}, "planned duration"),
+            ({"duration_planned": float("inf")}, "planned duration"),
+            ({"duration_planned": -1.0}, "planned duration"),
+            ({"duration_planned": 25.0}, "planned duration"),
+            ({"date_end": WINDOW[0] - timedelta(hours=1)}, "must end after it starts"),
+            ({"user_ids": [(6, 0, self.user_other_team.ids)]}, "Not in the team"),
+        )
+        for values, message in cases:
+            with self.subTest(values=values):
+                wizard = self._wizard(partners=self.good)
+                wizard.write(values)
+                with self.assertRaisesRegex(UserError, message):
+                    wizard.action_apply()
+                self.assertEqual(wizard.state, "draft")
+        self.assertEqual(self.env["kbe.call"].search_count([]), calls, "no call made")
+
+    def test_script_in_the_purpose_is_not_kept(self):
+        wizard = self._wizard(partners=self.good, purpose='<p>Tawarkan</p><script>alert("x")</script>')
+        wizard.action_apply()
+        self.assertEqual(len(wizard.call_ids), len(self.good))
+        for call in wizard.call_ids:
+            self.assertIn("Tawarkan", call.purpose)
+            self.assertNotIn("<script", call.purpose)

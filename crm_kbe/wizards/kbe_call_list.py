@@ -1,9 +1,12 @@
 import ast
+import math
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
+
+from ..models.kbe_call import CALL_SUBJECT_MAX, MAX_CALL_HOURS
 
 # up to this many customers or opportunities, the list is made at once; beyond, in batches of
 # this size by the "Create call lists" cron, which reports its progress
@@ -162,6 +165,14 @@ class KbeCallList(models.TransientModel):
             raise UserError(self.env._("The team has no member to give the calls to."))
         if self.date_end <= self.date_start:
             raise UserError(self.env._("The call window must end after it starts."))
+        # what every call of the list will carry, checked before any is made (the list may be
+        # made later, in batches, by the scheduler)
+        subject = (self.name or "").strip()
+        if not subject or len(subject) > CALL_SUBJECT_MAX:
+            raise UserError(self.env._("Give the calls a subject of 1 to %(max)s characters.", max=CALL_SUBJECT_MAX))
+        duration = self.duration_planned
+        if not math.isfinite(duration) or not 0 < duration <= MAX_CALL_HOURS:
+            raise UserError(self.env._("The planned duration of a call is between 0 and 24 hours."))
         targets = self._get_targets()
         if not targets:
             raise UserError(self.env._("Select customers or opportunities, or give a filter, to call."))
