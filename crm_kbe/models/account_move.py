@@ -26,8 +26,9 @@ class AccountMove(models.Model):
     )
 
     # ------------------------------------------------------------ PARTNERS: market development funds
-    # set on the payment document of a fund request when the request creates it: posting or
-    # resetting an invoice of no request then costs no query to tell so (the request owns the link)
+    # set on the payment document of a fund request when the request creates it (the request's
+    # move_id is computed from it): posting or resetting an invoice of no request then costs no
+    # query to tell so
     kbe_mdf_request_id = fields.Many2one(
         "kbe.mdf.request", string="Fund Request", copy=False, readonly=True, index="btree_not_null"
     )
@@ -52,6 +53,5 @@ class AccountMove(models.Model):
         # sudo: same reason; a cancelled payment frees its request for a new one
         requests_sudo = payments.kbe_mdf_request_id.sudo()
         requests_sudo._kbe_mark_unpaid()
-        requests_sudo.move_id = False
         payments.kbe_mdf_request_id = False  # the cancelled document pays nothing any more
         return res

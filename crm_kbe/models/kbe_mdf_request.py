@@ -116,7 +116,17 @@ class KbeMdfRequest(models.Model):
         precompute=True,
         readonly=False,
     )
-    move_id = fields.Many2one("account.move", string="Payment Document", copy=False, readonly=True, index=True)
+    # the payment document is the one that names this request (account.move.kbe_mdf_request_id,
+    # set when the request creates it): one link, read from both sides
+    payment_move_ids = fields.One2many("account.move", "kbe_mdf_request_id", string="Payment Documents")
+    move_id = fields.Many2one(
+        "account.move",
+        string="Payment Document",
+        compute="_compute_move_id",
+        store=True,
+        index=True,
+        help="The vendor bill or credit note that pays this request.",
+    )
     move_name = fields.Char(related="move_id.name", string="Payment Document Number")
     move_state = fields.Selection(related="move_id.state", string="Payment Document Status")
 
@@ -138,6 +148,11 @@ class KbeMdfRequest(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("payment_move_ids")
+    def _compute_move_id(self):
+        for request in self:
+            request.move_id = request.payment_move_ids[:1]
 
     @api.depends("allocation_id")
     def _compute_partner_id(self):
@@ -318,7 +333,6 @@ class KbeMdfRequest(models.Model):
         # from the approved claims checked above, and the accountant posts them
         moves_sudo = self.env["account.move"].sudo().create(values)
         for request, move_sudo in zip(self, moves_sudo, strict=True):
-            request.move_id = move_sudo.id
             request.message_post(
                 body=self.env._("Payment document %(move)s created.", move=move_sudo.display_name),
                 message_type="comment",

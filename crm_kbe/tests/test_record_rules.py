@@ -140,8 +140,7 @@ class TestRecordRules(KbeCommon):
         allocation = env["kbe.mdf.allocation"].create(
             {"fund_id": fund.id, "partner_id": partner.id, "amount": 5_000_000}
         )
-        payment = env["account.move"].create({"move_type": "in_invoice", "partner_id": partner.id})
-        env["kbe.mdf.request"].create(
+        requests = env["kbe.mdf.request"].create(
             [
                 {
                     "partner_id": partner.id,
@@ -150,10 +149,13 @@ class TestRecordRules(KbeCommon):
                     "planned_cost": 1_000_000,
                     "date_start": today,
                     "date_end": today,
-                    "move_id": move.id,
                 }
-                for name, move in (("Brosur", env["account.move"]), ("Spanduk", payment))
+                for name in ("Brosur", "Spanduk")
             ]
+        )
+        # the second one has its payment document
+        env["account.move"].create(
+            {"move_type": "in_invoice", "partner_id": partner.id, "kbe_mdf_request_id": requests[1].id}
         )
         lead = env["crm.lead"].create({"name": "Prospek untuk mitra", "type": "lead"})
         env["kbe.lead.forward"].create({"lead_id": lead.id, "partner_id": partner.id})
