@@ -19,7 +19,8 @@ class CalendarEvent(models.Model):
         calls = self._kbe_calls()
         if not calls:
             return super().write(vals)
-        calls._kbe_planned_to_change()  # refused before the entry changes
+        # (a user who may not change the call is refused by _kbe_agenda_changed below, and the
+        # whole write with it)
         # the entry moves its own activity (Odoo's _sync_activities), which must not move the
         # call a second time; the call then takes the entry's new slot
         res = super(CalendarEvent, self.with_context(kbe_call_sync=True)).write(vals)

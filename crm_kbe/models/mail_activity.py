@@ -40,7 +40,9 @@ class MailActivity(models.Model):
     def _kbe_move_calls(self):
         """The activity was rescheduled or reassigned: its call follows (same time of day, new
         date), and the call brings its calendar entry along."""
-        planned = self.kbe_call_id._kbe_planned_to_change()
+        # sudo: only to tell which calls are still planned; _kbe_agenda_changed checks the user's
+        # right to change each of them
+        planned = self.kbe_call_id.sudo().filtered(lambda call: call.state == "planned")
         for activity in self:
             call = activity.kbe_call_id
             if call not in planned:
