@@ -4,6 +4,8 @@ from . import (
     crm_lead,
     crm_team,
     kbe_call,
+    kbe_campaign_activity,
+    kbe_customer_value,
     kbe_deal_registration,
     kbe_incentive_scheme,
     kbe_incentive_scheme_line,
@@ -24,6 +26,8 @@ from . import (
     kbe_partner_qualification_line,
     kbe_partner_scorecard,
     kbe_partner_tier,
+    kbe_segment,
+    kbe_segment_member,
     kbe_service_order,
     kbe_service_order_line,
     kbe_service_order_task,
@@ -41,4 +45,5 @@ from . import (
     res_partner,
     res_users,
     sale_order,
+    utm_campaign,
 )

@@ -23,6 +23,8 @@ class KbePersonas:
     - ``user_internal``: an employee with no application rights
     - ``user_portal``: portal customer, a contact of the customer company ``portal_company``
     - ``user_partner_manager``: crm_kbe Partner Program Manager
+    - ``user_marketing`` / ``user_marketing_manager``: crm_kbe Marketing User / Manager (segments,
+      campaigns; Email Marketing user)
     - ``user_channel_partner`` / ``user_channel_partner_2``: portal contacts of two active channel
       partners, ``channel_partner`` and ``channel_partner_2`` (Silver), who must never see each
       other's records
@@ -55,6 +57,12 @@ class KbePersonas:
         )
         cls.user_accountant = new_test_user(
             env, login="kbe_accountant", name="Ani Accountant", groups="account.group_account_invoice"
+        )
+        cls.user_marketing = new_test_user(
+            env, login="kbe_marketing", name="Mega Marketing", groups="crm_kbe.group_marketing_user"
+        )
+        cls.user_marketing_manager = new_test_user(
+            env, login="kbe_marketing_manager", name="Rina Campaigns", groups="crm_kbe.group_marketing_manager"
         )
         cls.user_internal = new_test_user(env, login="kbe_internal", name="Intan Internal", groups="base.group_user")
         cls.portal_company = env["res.partner"].create({"name": "PT. Pelanggan Portal", "is_company": True})

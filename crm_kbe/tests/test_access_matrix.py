@@ -11,11 +11,24 @@ AREAS = (
         ("kbe.partner", "kbe.mdf", "kbe.incentive", "kbe.deal", "kbe.lead.forward"),
         ("user_partner_manager",),
     ),
+    (
+        "marketing",
+        ("kbe.customer.value", "kbe.segment", "kbe.campaign"),
+        ("user_marketing", "user_marketing_manager"),
+    ),
     # the partner program manager is a salesperson too (the channel's deals are opportunities)
     (
         "sales",
         ("kbe.call", "kbe.lead"),
-        ("user_salesman", "user_telesales", "user_partner_manager", "user_sales_manager"),
+        # marketing users are salespeople too: they log the calls of telemarketing campaigns
+        (
+            "user_salesman",
+            "user_telesales",
+            "user_partner_manager",
+            "user_marketing",
+            "user_marketing_manager",
+            "user_sales_manager",
+        ),
     ),
     (
         "service",
@@ -34,6 +47,8 @@ EMPLOYEE_PERSONAS = (
     "user_accountant",
     "user_internal",
     "user_partner_manager",
+    "user_marketing",
+    "user_marketing_manager",
 )
 # fields that tie a record to a customer or partner: what a portal user may see of it is theirs
 PARTNER_FIELDS = ("commercial_partner_id", "partner_id")

@@ -49,6 +49,8 @@ class TestPublicMethods(KbeCommon):
         "user_salesman",
         "user_service_manager",
         "user_partner_manager",
+        "user_marketing",
+        "user_marketing_manager",
     )
 
     def _snapshot(self, record):

@@ -15,6 +15,8 @@ PERSONAS = (
     "user_service_manager",
     "user_partner_manager",
     "user_accountant",
+    "user_marketing",
+    "user_marketing_manager",
 )
 
 
