@@ -100,6 +100,9 @@ class KbeCall(models.Model):
         ondelete="set null",
     )
     campaign_id = fields.Many2one("utm.campaign", index="btree_not_null")
+    kbe_campaign_activity_id = fields.Many2one(
+        "kbe.campaign.activity", string="Campaign Activity", index="btree_not_null", ondelete="set null"
+    )
     phone = fields.Char(string="Number to Dial", compute="_compute_phone", store=True, readonly=False, precompute=True)
     user_id = fields.Many2one(
         "res.users",

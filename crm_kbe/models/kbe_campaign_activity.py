@@ -36,3 +36,8 @@ class KbeCampaignActivity(models.Model):
         default="draft",
         tracking=True,
     )
+    # what each channel works through (filled by the channel's step)
+    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", copy=False, index="btree_not_null")
+    call_ids = fields.One2many("kbe.call", "kbe_campaign_activity_id", string="Calls")
+    recipient_ids = fields.One2many("kbe.campaign.recipient", "activity_id", string="Direct-Mail Recipients")
+    link_ids = fields.One2many("link.tracker", "kbe_campaign_activity_id", string="Tracked Links")
