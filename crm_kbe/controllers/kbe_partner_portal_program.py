@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from .kbe_partner_portal import KbePartnerPortal
+from .portal import KbeServicePortal
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -70,7 +71,7 @@ class KbePartnerPortalProgram(KbePartnerPortal):
             content = upload.read(EVIDENCE_MAX_BYTES + 1)
             evidence = {"name": upload.filename, "content": content}
         values = {
-            "tier_id": int(post["tier_id"]) if str(post.get("tier_id", "")).isdigit() else 0,
+            "tier_id": KbeServicePortal._kbe_int(post.get("tier_id")),
             "message": post.get("message") or "",
             "agreement": bool(post.get("agreement")),
             "evidence": evidence,

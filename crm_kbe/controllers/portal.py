@@ -8,6 +8,8 @@ from odoo.http import request
 from odoo.tools import plaintext2html
 
 SUBJECT_MAX = 200
+# record ids are PostgreSQL integers
+MAX_RECORD_ID = 2**31 - 1
 DESCRIPTION_MAX = 10000
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -254,7 +256,10 @@ class KbeServicePortal(CustomerPortal):
 
     @staticmethod
     def _kbe_int(value):
+        """The record id typed in a form, or 0 for anything that is not one (text, a negative
+        number, a number past the database's ids)."""
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             return 0
+        return number if 0 < number <= MAX_RECORD_ID else 0

@@ -34,6 +34,8 @@ CALL_OUTCOMES = [
 MAX_CALL_HOURS = 24.0
 # the longest subject of a call, in characters (a subject, not the notes)
 CALL_SUBJECT_MAX = 200
+# what an agent types in a call's purpose or notes (HTML, in characters)
+CALL_TEXT_MAX = 50_000
 
 
 # ------------------------------------------------------------------------------------------------

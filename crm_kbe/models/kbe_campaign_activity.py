@@ -20,9 +20,7 @@ class KbeCampaignActivity(models.Model):
 
     name = fields.Char(required=True, tracking=True)
     campaign_id = fields.Many2one("utm.campaign", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     channel = fields.Selection(CAMPAIGN_CHANNELS, required=True, tracking=True)
     segment_ids = fields.Many2many(
         "kbe.segment", "kbe_campaign_activity_segment_rel", "activity_id", "segment_id", string="Segments"
@@ -31,7 +29,13 @@ class KbeCampaignActivity(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     cost = fields.Monetary(tracking=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("scheduled", "Scheduled"), ("running", "Running"), ("done", "Done"), ("cancel", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
         required=True,
         default="draft",
         tracking=True,

@@ -43,6 +43,7 @@ MIN_KEY_LENGTH = 3
 SUBMITTED_EXPIRY_DAYS = 60
 # limits of what a partner may type on the portal
 NAME_MAX = 200
+AMOUNT_PATTERN = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 TEXT_MAX = 5000
 PRODUCTS_MAX = 20
 
@@ -357,13 +358,11 @@ class KbeDealRegistration(models.Model):
 
     @api.model
     def _kbe_parse_amount(self, raw):
-        text = str(raw if raw is not None else "").strip().replace(",", "")
+        text = str(raw if raw is not None else "").strip()
         if not text:
             return 0.0
-        try:
-            amount = float(text)
-        except ValueError:
-            amount = math.nan
+        # digits, with commas between thousands if any ("25,000,000"), and decimals after a point
+        amount = float(text.replace(",", "")) if AMOUNT_PATTERN.fullmatch(text) else math.nan
         if not math.isfinite(amount) or amount < 0 or amount > 1e15:
             raise UserError(self.env._("The expected revenue must be a positive amount."))
         return amount

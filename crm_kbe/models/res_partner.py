@@ -272,15 +272,21 @@ class ResPartnerProgram(models.Model):
         "kbe_qualification_ids.valid_to",
     )
     def _compute_kbe_partner_tier_id(self):
-        today = fields.Date.context_today(self)
+        today = None
         for partner in self:
+            if not partner._origin:
+                # a partner being created has no qualification yet: no tier unless one is given
+                # (reading the field here would ask for its default, a query for nothing)
+                partner.kbe_partner_tier_id = False
+                continue
             decided = partner.kbe_qualification_ids.filtered(lambda q: q.state in ("approved", "expired"))
             if not decided:
                 # never qualified through the program: the tier given by hand stays
                 partner.kbe_partner_tier_id = partner.kbe_partner_tier_id
                 continue
+            today = today or fields.Date.context_today(self)  # the user's time zone: read once, if needed
             valid = decided.filtered(
-                lambda q: q.state == "approved"
+                lambda q, today=today: q.state == "approved"
                 and q.valid_from
                 and q.valid_from <= today
                 and (not q.valid_to or today <= q.valid_to)

@@ -4,6 +4,8 @@ from . import (
     test_access_personas,
     test_access_sales,
     test_access_service,
+    test_bad_input_routes,
+    test_bad_input_wizards,
     test_call,
     test_call_activity,
     test_call_list,

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..models.kbe_call import CALL_SUBJECT_MAX, MAX_CALL_HOURS
+from ..models.kbe_call import CALL_SUBJECT_MAX, CALL_TEXT_MAX, MAX_CALL_HOURS
 
 # up to this many customers or opportunities, the list is made at once; beyond, in batches of
 # this size by the "Create call lists" cron, which reports its progress
@@ -173,6 +173,8 @@ class KbeCallList(models.TransientModel):
         duration = self.duration_planned
         if not math.isfinite(duration) or not 0 < duration <= MAX_CALL_HOURS:
             raise UserError(self.env._("The planned duration of a call is between 0 and 24 hours."))
+        if len(self.purpose or "") > CALL_TEXT_MAX:
+            raise UserError(self.env._("The purpose is too long (at most %(max)s characters).", max=CALL_TEXT_MAX))
         targets = self._get_targets()
         if not targets:
             raise UserError(self.env._("Select customers or opportunities, or give a filter, to call."))

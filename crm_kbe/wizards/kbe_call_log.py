@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
-from ..models.kbe_call import CALL_OUTCOMES, MAX_CALL_HOURS, NOT_HELD_REASONS
+from ..models.kbe_call import CALL_OUTCOMES, CALL_TEXT_MAX, MAX_CALL_HOURS, NOT_HELD_REASONS
 
 
 class KbeCallLog(models.TransientModel):
@@ -85,6 +85,8 @@ class KbeCallLog(models.TransientModel):
             raise UserError(self.env._("A held call needs the date it took place."))
         if not 0 <= self.duration <= MAX_CALL_HOURS:
             raise UserError(self.env._("The duration of a call must be between 0 and 24 hours."))
+        if max(len(self.notes or ""), len(self.followup_note or "")) > CALL_TEXT_MAX:
+            raise UserError(self.env._("The notes are too long (at most %(max)s characters).", max=CALL_TEXT_MAX))
         if self.followup != "none" and not self.followup_date:
             raise UserError(self.env._("Choose when the follow-up takes place."))
         if self.followup == "activity" and not self.followup_activity_type_id:

@@ -45,6 +45,8 @@ class KbeLeadForwardWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         self.env["kbe.lead.forward"].check_access("create")
+        if not self.lead_ids:
+            raise UserError(self.env._("Select the leads to forward."))
         forwards = self.env["kbe.lead.forward"]._kbe_forward_leads(self.lead_ids, self.method, self.partner_id)
         return {
             "type": "ir.actions.act_window",
