@@ -114,6 +114,22 @@ def check(addon=ADDON):
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\bSQL\(\s*f[\"']", line) or re.search(r"\.execute\(\s*f[\"']", line):
                 problems.append(f"{path.relative_to(addon)}:{number}: SQL built with an f-string; use SQL() parameters")
+    problems += check_sudo_reasons(addon)
+    return problems
+
+
+def check_sudo_reasons(addon=ADDON):
+    """Every ``sudo()`` of the addon's code (tests aside) says why, in a comment on its line or
+    the line above: a sudo grants rights, and the reader must see which and why."""
+    problems = []
+    for path in sorted(addon.rglob("*.py")):
+        if "tests" in path.relative_to(addon).parts:
+            continue
+        previous = ""
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if ".sudo()" in line and "#" not in line and "#" not in previous:
+                problems.append(f"{path.relative_to(addon)}:{number}: sudo() without a comment naming its reason")
+            previous = line
     return problems
 
 

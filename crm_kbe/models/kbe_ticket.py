@@ -249,12 +249,21 @@ class KbeTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
+        sequence_of = {}  # the company's ticket sequence, looked up once per batch
         for vals in vals_list:
             if vals.get("number", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["number"] = self.env["ir.sequence"].with_company(company).next_by_code("kbe.ticket") or self.env._(
-                    "New"
-                )
+                if company not in sequence_of:
+                    # what next_by_code looks up for each number
+                    Sequence = self.env["ir.sequence"]
+                    Sequence.check_access("read")
+                    sequence_of[company] = Sequence.search(
+                        [("code", "=", "kbe.ticket"), ("company_id", "in", [company.id, False])],
+                        order="company_id",
+                        limit=1,
+                    )
+                sequence = sequence_of[company]
+                vals["number"] = sequence.with_company(company)._next() if sequence else self.env._("New")
             if vals.get("user_id"):
                 vals["date_assigned"] = now
         tickets = super().create(vals_list)

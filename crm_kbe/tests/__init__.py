@@ -43,6 +43,7 @@ from . import (
     test_service_reach,
     test_service_tour,
     test_ticket,
+    test_ticket_batch,
     test_ticket_mail,
     test_ticket_portal,
     test_ticket_rating,

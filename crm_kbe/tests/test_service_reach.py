@@ -97,6 +97,18 @@ class TestServiceReach(KbeServiceCommon):
         self.assertEqual((policy_2.company_id, task_2.company_id), (company_2, company_2))
         policy_2.with_user(manager_2).response_hours = 6  # their own company's policy stays theirs
 
+    def test_a_team_keeps_to_its_company(self):
+        company_2 = self.env["res.company"].create({"name": "PT. Cabang Medan"})
+        calendar_1 = self.env.company.resource_calendar_id
+        with self.assertRaises(UserError):
+            self.env["kbe.service.team"].create(
+                {"name": "Tim Medan", "company_id": company_2.id, "resource_calendar_id": calendar_1.id}
+            )
+        team_2 = self.env["kbe.service.team"].create({"name": "Tim Medan", "company_id": company_2.id})
+        self.assertEqual(team_2.resource_calendar_id, company_2.resource_calendar_id, "its company's hours")
+        with self.assertRaises(UserError):
+            team_2.resource_calendar_id = calendar_1
+
     def test_bad_hours_are_refused(self):
         for bad in (float("nan"), float("inf"), -1.0, 1e308):
             with self.subTest(value=bad), self.assertRaises(ValidationError):
