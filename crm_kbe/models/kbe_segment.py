@@ -389,7 +389,10 @@ class KbeSegment(models.Model):
         domain = [("segment_id", "in", self.ids)]
         if channel:
             domain.append((f"reach_{channel}", "=", True))
-        return self.env["kbe.segment.member"].search(domain).partner_id
+        members = self.env["kbe.segment.member"]._search(domain)
+        # one query whatever the size: the partners of the member lines, as a subquery
+        partner_ids = members.subselect(SQL.identifier(members.table, "partner_id"))
+        return self.env["res.partner"].search([("id", "in", partner_ids)], order="id")
 
     def _kbe_refresh(self, only_dynamic=False):
         """Re-evaluate these segments' rules as their author and write their members: the new
