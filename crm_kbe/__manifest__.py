@@ -67,6 +67,8 @@
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
+        "data/kbe_segment_cron_data.xml",
+        "views/kbe_segment_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -81,6 +83,7 @@
         "demo/kbe_deal_demo.xml",
         "demo/kbe_mdf_demo.xml",
         "demo/kbe_partner_plan_demo.xml",
+        "demo/kbe_segment_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -164,6 +164,9 @@ class ResPartner(models.Model):
 
     kbe_call_ids = fields.One2many("kbe.call", "partner_id", string="Calls")
     kbe_value_ids = fields.One2many("kbe.customer.value", "partner_id", string="Customer Value")
+    kbe_segment_member_ids = fields.One2many(
+        "kbe.segment.member", "partner_id", string="Segment Memberships", groups="crm_kbe.group_marketing_user"
+    )
     kbe_call_count = fields.Integer(
         string="Call Count", compute="_compute_kbe_call_count", help="Calls with this customer and its contacts."
     )
