@@ -16,6 +16,7 @@
         "resource",
         "calendar",
         "phone_validation",
+        "sms",
         "utm",
         "link_tracker",
         "mass_mailing",
