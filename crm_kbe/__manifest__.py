@@ -67,6 +67,13 @@
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
+        "data/kbe_campaign_data.xml",
+        "wizards/kbe_campaign_response_wizard_views.xml",
+        "views/utm_campaign_views.xml",
+        "views/kbe_campaign_activity_views.xml",
+        "views/kbe_campaign_recipient_views.xml",
+        "report/kbe_campaign_letter_reports.xml",
+        "report/kbe_campaign_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -81,6 +88,7 @@
         "demo/kbe_deal_demo.xml",
         "demo/kbe_mdf_demo.xml",
         "demo/kbe_partner_plan_demo.xml",
+        "demo/kbe_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
