@@ -345,16 +345,9 @@ class KbeCampaignActivity(models.Model):
         """A lead for each held call of the activity with a positive outcome and no opportunity
         yet, carrying the campaign and the call's summary, for the customer's salesperson."""
         self._kbe_check_changeable()
-        calls = self.call_ids.filtered(
-            lambda c: c.state == "held" and c.outcome in POSITIVE_CALL_OUTCOMES and not c.lead_id
-        )
-        for call in calls:
-            lead = call.kbe_campaign_activity_id._kbe_create_lead(
-                call.partner_id, call._kbe_summary()[1], user=call.user_id
-            )
-            # sudo: the call may be a team-mate's; the activity's manager links its lead to it
-            call.sudo().lead_id = lead
-        return len(calls)
+        self.ensure_one()
+        self._kbe_leads_from_calls()
+        return self.action_view_leads()
 
     # ------------------------------------------------------------
     # ACTIONS: direct mail
@@ -413,21 +406,8 @@ class KbeCampaignActivity(models.Model):
         activity's source: its short URL goes into ads, social posts or the website."""
         self._kbe_check_changeable()
         self.ensure_one()
-        if not self.link_url:
-            raise UserError(self.env._("Give the landing page of “%(activity)s” first.", activity=self.name))
-        link = self.env["link.tracker"].create(
-            {
-                "url": self.link_url,
-                "title": self.name,
-                "campaign_id": self.campaign_id.id,
-                "medium_id": self.medium_id.id,
-                "source_id": self.source_id.id,
-                "kbe_campaign_activity_id": self.id,
-            }
-        )
-        if self.state in ("draft", "scheduled"):
-            self.state = "running"
-        return link
+        self._kbe_create_link()
+        return self.action_view_links()
 
     def action_view_links(self):
         self.ensure_one()
@@ -478,6 +458,35 @@ class KbeCampaignActivity(models.Model):
                 )
             )
         self.state = to_state
+
+    def _kbe_leads_from_calls(self):
+        calls = self.call_ids.filtered(
+            lambda c: c.state == "held" and c.outcome in POSITIVE_CALL_OUTCOMES and not c.lead_id
+        )
+        for call in calls:
+            lead = call.kbe_campaign_activity_id._kbe_create_lead(
+                call.partner_id, call._kbe_summary()[1], user=call.user_id
+            )
+            # sudo: the call may be a team-mate's; the activity's manager links its lead to it
+            call.sudo().lead_id = lead
+        return calls.lead_id
+
+    def _kbe_create_link(self):
+        if not self.link_url:
+            raise UserError(self.env._("Give the landing page of “%(activity)s” first.", activity=self.name))
+        link = self.env["link.tracker"].create(
+            {
+                "url": self.link_url,
+                "title": self.name,
+                "campaign_id": self.campaign_id.id,
+                "medium_id": self.medium_id.id,
+                "source_id": self.source_id.id,
+                "kbe_campaign_activity_id": self.id,
+            }
+        )
+        if self.state in ("draft", "scheduled"):
+            self.state = "running"
+        return link
 
     def _kbe_members(self, reach):
         """The segments' members reachable through ``reach`` (email / phone / post)."""

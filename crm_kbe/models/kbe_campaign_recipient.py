@@ -78,6 +78,18 @@ class KbeCampaignRecipient(models.Model):
         """A lead for each recipient who replied with interest, asked for information or
         ordered, and has none yet: with the campaign, the activity's channel and source, the
         response note and the customer's profile, for the customer's salesperson."""
+        leads = self._kbe_create_leads()
+        action = {"type": "ir.actions.act_window", "res_model": "crm.lead", "name": self.env._("Leads")}
+        if len(leads) == 1:
+            return {**action, "view_mode": "form", "res_id": leads.id}
+        return {**action, "view_mode": "list,form", "domain": [("id", "in", leads.ids)]}
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _kbe_create_leads(self):
+        """The leads of these recipients (created for those who have none): see action_create_lead."""
         self.check_access("write")
         for recipient in self:
             if recipient.response not in LEAD_RESPONSES:
@@ -98,10 +110,6 @@ class KbeCampaignRecipient(models.Model):
             recipient.lead_id = recipient.activity_id._kbe_create_lead(recipient.partner_id, note.strip())
         return self.lead_id
 
-    # ------------------------------------------------------------
-    # BUSINESS
-    # ------------------------------------------------------------
-
     def _kbe_print(self, report_xmlid):
         self.check_access("write")
         if not self:
@@ -119,7 +127,7 @@ class KbeCampaignRecipient(models.Model):
             values["note"] = note
         self.write(values)
         if create_lead and response in LEAD_RESPONSES:
-            return self.action_create_lead()
+            return self._kbe_create_leads()
         return self.env["crm.lead"]
 
     @api.model

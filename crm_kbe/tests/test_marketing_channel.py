@@ -86,7 +86,10 @@ class TestMarketingChannel(KbeCampaignCommon):
         rasa_call = calls.filtered(lambda c: c.partner_id == self.rasa)
         rasa_call.sudo()._kbe_log("held", outcome="interested", notes="<p>Mau coba 50 kotak</p>")
         calls.filtered(lambda c: c.partner_id == self.warung).sudo()._kbe_log("held", outcome="not_interested")
-        self.assertEqual(activity.action_kbe_leads_from_calls(), 1)
+        action = activity.action_kbe_leads_from_calls()
+        self.assertEqual(
+            self.env["crm.lead"].search(action["domain"]), rasa_call.lead_id, "one lead, the positive call's"
+        )
         lead = rasa_call.lead_id
         self.assertEqual((lead.campaign_id, lead.source_id), (self.campaign, activity.source_id))
         self.assertEqual(lead.medium_id, self.env.ref("crm_kbe.utm_medium_telemarketing"))
@@ -182,7 +185,9 @@ class TestMarketingChannel(KbeCampaignCommon):
 
     def test_web_link_carries_the_utm(self):
         activity = self._activity("web", link_url="https://kaktusberduri.example.com/promo")
-        link = activity.action_kbe_create_link()
+        action = activity.action_kbe_create_link()
+        link = activity.link_ids
+        self.assertEqual(action["domain"], [("kbe_campaign_activity_id", "=", activity.id)])
         self.assertEqual(link.campaign_id, self.campaign)
         self.assertEqual(link.source_id, activity.source_id)
         self.assertEqual(link.medium_id, self.env.ref("utm.utm_medium_website"))
@@ -198,7 +203,7 @@ class TestMarketingChannel(KbeCampaignCommon):
         activity.action_kbe_prepare_recipients()
         rasa = activity.recipient_ids.filtered(lambda r: r.partner_id == self.rasa)
         rasa._kbe_record_response("order")
-        lead = rasa.action_create_lead()
+        lead = rasa._kbe_create_leads()
         lead.with_user(self.user_salesman).convert_opportunity(lead.partner_id)
         # an order made on the opportunity otherwise than by its button keeps the campaign too
         order = (

@@ -50,7 +50,7 @@ class TestMarketingEvaluation(KbeCampaignCommon):
                 "state": "cancelled",
             }
         )
-        cls.calls.action_kbe_leads_from_calls()
+        cls.calls.action_kbe_leads_from_calls()  # the button
         env["crm.lead"].browse(cls.calls.call_ids.lead_id.ids).type = "lead"
         # direct mail: 2 printed, one returned, one ordered: its opportunity won and invoiced
         cls.letters.action_kbe_prepare_recipients()
@@ -59,7 +59,7 @@ class TestMarketingEvaluation(KbeCampaignCommon):
         warung._kbe_record_response("return")
         rasa._kbe_record_response("order")
         # the salesperson's work, done here as the administrator
-        lead = env["crm.lead"].browse(rasa.action_create_lead().id)
+        lead = env["crm.lead"].browse(rasa._kbe_create_leads().id)
         lead.convert_opportunity(lead.partner_id)
         lead.expected_revenue = 1000.0
         lead.action_set_won()
@@ -73,7 +73,7 @@ class TestMarketingEvaluation(KbeCampaignCommon):
         order.action_confirm()
         order._create_invoices().action_post()
         # web: 3 clicks on its link
-        link = cls.web.action_kbe_create_link()
+        link = cls.web._kbe_create_link()
         env["link.tracker.click"].create([{"link_id": link.id, "ip": f"198.51.100.{i}"} for i in range(3)])
         # a lead of the campaign through none of its activities
         env["crm.lead"].create({"name": "Dari pameran", "campaign_id": cls.campaign.id}).type = "lead"
