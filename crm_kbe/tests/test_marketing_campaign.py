@@ -25,6 +25,21 @@ class TestMarketingCampaign(KbeCampaignCommon):
         self.assertIn("Promo Tumpeng Agustus", activity.source_id.name, "each activity has its own UTM source")
         self.assertEqual(campaign.kbe_activity_count, 1)
 
+    def test_activity_form_plans_a_call_list(self):
+        with Form(
+            self.env["kbe.campaign.activity"]
+            .with_user(self.user_marketing)
+            .with_context(default_campaign_id=self.campaign.id)
+        ) as form:
+            form.name = "Telepon pelanggan"
+            form.channel = "telemarketing"
+            form.team_id = self.sales_team
+            form.cost = 80.0
+            self.assertEqual(form.medium_id, self.env.ref("crm_kbe.utm_medium_telemarketing"))
+        activity = form.save()
+        self.assertEqual(activity.segment_ids, self.segment)
+        self.assertEqual(activity.state, "draft")
+
     def test_campaign_refuses_a_period_ending_before_it_starts_and_bad_budgets(self):
         campaign = self.campaign.with_user(self.user_marketing)
         with self.assertRaises(ValidationError):

@@ -152,3 +152,30 @@ class TestMarketingEvaluation(KbeCampaignCommon):
             queries.append(self.env.cr.sql_log_count - before)
         self.assertEqual(queries[1], queries[2], "six campaigns cost the queries of one")
         self.assertLessEqual(queries[2], 4)
+
+    def test_leads_from_the_mailing_and_the_link_count_for_their_activity(self):
+        # what Odoo gives a lead from a mailing (mass_mailing_crm) or from a tracked link (the
+        # website's UTM cookie): the campaign, the medium and the mailing's or link's source
+        mailing = self.email.mailing_id
+        link = self.web.link_ids
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Balasan e-mail",
+                    "campaign_id": mailing.campaign_id.id,
+                    "medium_id": mailing.medium_id.id,
+                    "source_id": mailing.source_id.id,
+                },
+                {
+                    "name": "Formulir situs",
+                    "campaign_id": link.campaign_id.id,
+                    "medium_id": link.medium_id.id,
+                    "source_id": link.source_id.id,
+                },
+            ]
+        )
+        email = self.email.with_user(self.user_marketing)
+        self.assertEqual(email.lead_count, 1)
+        self.assertEqual(email.lead_count, mailing.crm_lead_count, "the same count as Email Marketing's")
+        self.assertEqual(self.web.with_user(self.user_marketing).lead_count, 1)
+        self.assertEqual(self.campaign.with_user(self.user_marketing).kbe_lead_count, 5)
