@@ -93,6 +93,17 @@ class TestMarketingCampaign(KbeCampaignCommon):
         with mute_logger("odoo.addons.base.models.ir_model"), self.assertRaises(AccessError):
             self.env["kbe.campaign.report"].with_user(self.user_salesman).search([])
 
+    def test_sales_rep_opens_the_campaign_and_its_activities(self):
+        activity = self._activity("direct_mail")
+        activity.action_kbe_prepare_recipients()
+        activity.recipient_ids[0]._kbe_record_response("interested", create_lead=True)
+        lead = activity.recipient_ids.lead_id
+        lead.user_id = self.user_sales_manager  # another's lead: the rep may not read it
+        for record in (self.campaign, activity):
+            with self.subTest(model=record._name):
+                form = Form(record.with_user(self.user_salesman))
+                self.assertEqual(form.id, record.id)
+
     def test_responder_partners_are_the_commercial_partners_who_answered(self):
         contact = self.env["res.partner"].create({"name": "Bu Rini", "parent_id": self.warung.id})
         email = self._activity("email")
