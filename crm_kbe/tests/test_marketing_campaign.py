@@ -93,14 +93,17 @@ class TestMarketingCampaign(KbeCampaignCommon):
         with mute_logger("odoo.addons.base.models.ir_model"), self.assertRaises(AccessError):
             self.env["kbe.campaign.report"].with_user(self.user_salesman).search([])
 
-    def test_sales_rep_opens_the_campaign_and_its_activities(self):
+    def test_sales_rep_opens_the_campaign_activities(self):
+        # (the campaign form itself is Email Marketing's, for its users)
+        email = self._activity("email")
+        email.action_kbe_prepare_mailing()
         activity = self._activity("direct_mail")
         activity.action_kbe_prepare_recipients()
         activity.recipient_ids[0]._kbe_record_response("interested", create_lead=True)
-        lead = activity.recipient_ids.lead_id
-        lead.user_id = self.user_sales_manager  # another's lead: the rep may not read it
-        for record in (self.campaign, activity):
-            with self.subTest(model=record._name):
+        # another's lead: the rep may not read it
+        self.env["crm.lead"].browse(activity.recipient_ids.lead_id.ids).user_id = self.user_sales_manager
+        for record in (email, activity):
+            with self.subTest(channel=record.channel):
                 form = Form(record.with_user(self.user_salesman))
                 self.assertEqual(form.id, record.id)
 
