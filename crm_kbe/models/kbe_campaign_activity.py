@@ -572,26 +572,21 @@ class KbeCampaignActivity(models.Model):
                 description += Markup("<p>%s</p>") % text
         # sudo: the lead goes to the customer's salesperson, whose documents a marketing user
         # may not create; the caller's right on the activity was checked by the public action
-        return (
-            self.env["crm.lead"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(
-                {
-                    "name": self.env._(
-                        "%(partner)s – %(campaign)s", partner=partner.name, campaign=self.campaign_id.title
-                    ),
-                    "partner_id": partner.id,
-                    "campaign_id": self.campaign_id.id,
-                    "medium_id": self.medium_id.id,
-                    "source_id": self.source_id.id,
-                    "user_id": salesperson.id,
-                    "team_id": team.id,
-                    "company_id": self.company_id.id,
-                    "description": description,
-                }
-            )
+        leads_sudo = self.env["crm.lead"].sudo().with_company(self.company_id)
+        lead_sudo = leads_sudo.create(
+            {
+                "name": self.env._("%(partner)s – %(campaign)s", partner=partner.name, campaign=self.campaign_id.title),
+                "partner_id": partner.id,
+                "campaign_id": self.campaign_id.id,
+                "medium_id": self.medium_id.id,
+                "source_id": self.source_id.id,
+                "user_id": salesperson.id,
+                "team_id": team.id,
+                "company_id": self.company_id.id,
+                "description": description,
+            }
         )
+        return lead_sudo.with_env(self.env)
 
     def _kbe_recipients_csv(self):
         buffer = io.StringIO()
