@@ -70,6 +70,13 @@
         "wizards/kbe_call_list.xml",
         "data/kbe_segment_cron_data.xml",
         "views/kbe_segment_views.xml",
+        "data/kbe_campaign_data.xml",
+        "wizards/kbe_campaign_response_wizard_views.xml",
+        "views/utm_campaign_views.xml",
+        "views/kbe_campaign_activity_views.xml",
+        "views/kbe_campaign_recipient_views.xml",
+        "report/kbe_campaign_letter_reports.xml",
+        "report/kbe_campaign_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -85,6 +92,7 @@
         "demo/kbe_mdf_demo.xml",
         "demo/kbe_partner_plan_demo.xml",
         "demo/kbe_segment_demo.xml",
+        "demo/kbe_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -42,6 +42,7 @@ from . import (
     link_tracker,
     mail_activity,
     mail_thread,
+    mailing_mailing,
     res_company,
     res_config_settings,
     res_partner,

@@ -436,3 +436,70 @@ class ResPartnerProgram(models.Model):
         )
         self.env.cr.execute(query)
         return {channel_id: float(average) for channel_id, average in self.env.cr.fetchall()}
+
+
+class ResPartnerCampaign(models.Model):
+    """Marketing: what a campaign's personalised mailings and letters say about the customer."""
+
+    _inherit = "res.partner"
+
+    kbe_last_product_id = fields.Many2one(
+        "product.product",
+        string="Last Product",
+        compute="_compute_kbe_last_product",
+        groups="sales_team.group_sale_salesman",
+        help="The last product the customer bought (posted invoice or confirmed order), of the current companies.",
+    )
+    kbe_last_product_name = fields.Char(
+        string="Last Product Name", compute="_compute_kbe_last_product", groups="sales_team.group_sale_salesman"
+    )
+
+    @api.model
+    def mail_allowed_qweb_expressions(self):
+        # the campaign mailings' placeholder, for e-mail marketing users who are not template editors
+        return (*super().mail_allowed_qweb_expressions(), "object.kbe_last_product_name")
+
+    def _compute_kbe_last_product(self):
+        """One query for all the partners (a mailing's recipients): the product of the latest
+        confirmed order line or posted customer invoice line of their commercial partner."""
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in self}
+        last = {}
+        if self.ids:
+            self.env["sale.order.line"].flush_model(["order_id", "product_id", "display_type"])
+            self.env["sale.order"].flush_model(["state", "partner_id", "date_order", "company_id"])
+            self.env["account.move.line"].flush_model(["move_id", "product_id", "display_type"])
+            self.env["account.move"].flush_model(["state", "move_type", "partner_id", "invoice_date", "company_id"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT ON (bought.commercial_id) bought.commercial_id, bought.product_id
+                      FROM (
+                        SELECT rp.commercial_partner_id AS commercial_id, sol.product_id,
+                               so.date_order AS date, sol.id AS line_id
+                          FROM sale_order_line sol
+                          JOIN sale_order so ON so.id = sol.order_id
+                          JOIN res_partner rp ON rp.id = so.partner_id
+                         WHERE so.state = 'sale' AND sol.product_id IS NOT NULL AND sol.display_type IS NULL
+                           AND rp.commercial_partner_id IN %(partners)s AND so.company_id IN %(companies)s
+                         UNION ALL
+                        SELECT rp.commercial_partner_id, aml.product_id, am.invoice_date::timestamp, aml.id
+                          FROM account_move_line aml
+                          JOIN account_move am ON am.id = aml.move_id
+                          JOIN res_partner rp ON rp.id = am.partner_id
+                         WHERE am.state = 'posted' AND am.move_type = 'out_invoice'
+                           AND aml.display_type = 'product' AND aml.product_id IS NOT NULL
+                           AND rp.commercial_partner_id IN %(partners)s AND am.company_id IN %(companies)s
+                      ) AS bought
+                     ORDER BY bought.commercial_id, bought.date DESC NULLS LAST, bought.line_id DESC
+                    """,
+                    partners=tuple(set(commercial.values())),
+                    companies=tuple(self.env.companies.ids),
+                )
+            )
+            last = dict(self.env.cr.fetchall())
+        products = self.env["product.product"].browse(set(last.values()))
+        names = {product.id: product.name for product in products}
+        for partner in self:
+            product_id = last.get(commercial.get(partner.id))
+            partner.kbe_last_product_id = product_id or False
+            partner.kbe_last_product_name = names.get(product_id, False)

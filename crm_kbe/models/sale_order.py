@@ -27,6 +27,7 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._kbe_utm_from_opportunity(vals_list)
         orders = super().create(vals_list)
         orders._kbe_win_opportunities()
         return orders
@@ -92,3 +93,22 @@ class SaleOrder(models.Model):
         if len(invoices) == 1:
             action.update(res_id=invoices.id, views=[[False, "form"]])
         return action
+
+    @api.model
+    def _kbe_utm_from_opportunity(self, vals_list):
+        """An order made from an opportunity keeps its campaign, medium and source (Odoo's
+        "New Quotation" button passes them; orders made otherwise got none): what the campaign
+        evaluation attributes it by."""
+        lead_ids = {vals["opportunity_id"] for vals in vals_list if vals.get("opportunity_id")}
+        if not lead_ids:
+            return
+        # sudo: only the opportunity's UTM fields, for an order the user is creating on it
+        leads = {lead.id: lead for lead in self.env["crm.lead"].sudo().browse(lead_ids)}
+        for vals in vals_list:
+            lead = leads.get(vals.get("opportunity_id"))
+            if not lead:
+                continue
+            for name in ("campaign_id", "medium_id", "source_id"):
+                context_default = self.env.context.get(f"default_{name}")
+                if name not in vals and not context_default and lead[name]:
+                    vals[name] = lead[name].id

@@ -1,0 +1,1 @@
+from . import kbe_campaign_report
