@@ -36,6 +36,7 @@
         "data/kbe_deal_cron_data.xml",
         "data/kbe_mdf_data.xml",
         "data/kbe_partner_plan_cron_data.xml",
+        "data/kbe_customer_value_cron_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -67,6 +68,7 @@
         "wizards/kbe_lead_convert.xml",
         "wizards/kbe_call_log.xml",
         "wizards/kbe_call_list.xml",
+        "views/kbe_customer_value_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -81,6 +83,7 @@
         "demo/kbe_deal_demo.xml",
         "demo/kbe_mdf_demo.xml",
         "demo/kbe_partner_plan_demo.xml",
+        "demo/kbe_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
 
 # the value tiers, from the R, F and M scores (see ``_kbe_tier_sql``): best first
 VALUE_TIERS = [
@@ -10,13 +13,48 @@ VALUE_TIERS = [
     ("at_risk", "At Risk"),
     ("lost", "Lost"),
 ]
+# a customer whose first purchase is at most this old, and who has not bought often yet, is "new"
+NEW_CUSTOMER_DAYS = 90
+# customers whose figures one statement of the scheduled job writes (then it commits)
+CRON_BATCH_SIZE = 5000
+# what a customer's value is made of: posted customer invoices and credit notes (the partial
+# index account_move_kbe_customer_value_idx, see account_move.py, holds exactly these)
+CUSTOMER_MOVE_STATE = "posted"
+CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
+# the figures the upsert writes (a row whose figures did not change is not written)
+FIGURE_COLUMNS = (
+    "window_start",
+    "first_invoice_date",
+    "last_invoice_date",
+    "recency_days",
+    "invoice_count",
+    "invoice_count_lifetime",
+    "revenue",
+    "revenue_lifetime",
+    "average_order",
+)
 
 
 class KbeCustomerValue(models.Model):
     """The value of a customer (a commercial partner) to one company, from its posted invoices
     and credit notes in the company's currency: recency, frequency and monetary value (RFM),
     scored 1 to 5 in quintiles over the company's customers, and a value tier. One row per
-    customer and company, written in batches by ``_kbe_recompute`` (cron or on demand)."""
+    customer and company, written in batches by ``_kbe_recompute`` (cron or on demand).
+
+    What the figures are made of (``_kbe_upsert_figures``):
+
+    - revenue is **untaxed**, ``amount_untaxed_signed``: in the company's currency whatever the
+      invoice's currency (converted at the invoice's rate, as the accounting books it), negative
+      for credit notes, so credit notes subtract; the taxes are the state's, not what the customer
+      is worth to the company;
+    - purchases are the invoices (``out_invoice``): first and last purchase, the counts; a credit
+      note lowers the revenue but is no purchase;
+    - dates are invoice dates; the window is the last ``kbe_value_window_months`` months of the
+      company (Settings), up to today: ``window_start`` = today - months + 1 day;
+    - a customer who never had a posted invoice in the company has no row (one whose invoices were
+      all cancelled or reset to draft loses it at the next recompute);
+    - average order: lifetime revenue / lifetime invoices.
+    """
 
     _name = "kbe.customer.value"
     _description = "Customer Value"
@@ -36,16 +74,261 @@ class KbeCustomerValue(models.Model):
     invoice_count_lifetime = fields.Integer(string="Invoices (Lifetime)", readonly=True)
     revenue = fields.Monetary(string="Revenue (Window)", readonly=True)
     revenue_lifetime = fields.Monetary(string="Lifetime Revenue", readonly=True)
-    average_order = fields.Monetary(string="Average Order", readonly=True, aggregator="avg")
+    average_order = fields.Monetary(readonly=True, aggregator="avg")
     # scores
     r_score = fields.Integer(string="R", readonly=True, aggregator="avg", help="Recency score, 1 to 5.")
     f_score = fields.Integer(string="F", readonly=True, aggregator="avg", help="Frequency score, 1 to 5.")
     m_score = fields.Integer(string="M", readonly=True, aggregator="avg", help="Monetary score, 1 to 5.")
     rfm_score = fields.Char(string="RFM", readonly=True, help="The three scores, e.g. 545.")
-    value_tier = fields.Selection(VALUE_TIERS, string="Value Tier", readonly=True, index=True)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
     window_start = fields.Date(readonly=True, help="Start of the window of the window figures.")
     date_computed = fields.Datetime(string="Computed On", readonly=True)
 
     _sql_constraints = [
         ("partner_company_uniq", "unique(partner_id, company_id)", "One customer value per customer and company."),
     ]
+
+    # ------------------------------------------------------------
+    # RECOMPUTE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_kbe_recompute(self, batch_size=CRON_BATCH_SIZE):
+        """The scheduled job: every customer of every company, ``batch_size`` customers per
+        statement, reporting its progress and committing after each batch when it runs as the
+        cron. Re-run, it gives the same rows (and writes none that did not change)."""
+        # committing is for the cron's own transaction only, never in a test or a caller's transaction
+        commit = bool(self.env.context.get("cron_id")) and not self.env.registry.in_test_mode()
+        companies = self.env["res.company"].search([])
+        return self._kbe_recompute(companies=companies, batch_size=batch_size, commit=commit)
+
+    @api.model
+    def _kbe_recompute(self, partners=None, companies=None, batch_size=None, commit=False):
+        """Recompute the customer value of ``partners`` (their commercial partners; default: every
+        customer of the companies, with invoices or a row) in ``companies`` (default: every
+        company), then score the companies' customers. Reads every posted customer invoice of
+        these customers, whoever calls: callers check the user's rights on the partners first.
+
+        A constant number of queries whatever the number of customers: one to list them (when
+        ``partners`` is None and batches are asked), one upsert per batch (``batch_size``
+        customers; default: one batch), one scoring update. After each batch, the progress is
+        reported to the cron (``ir.cron._notify_progress``) and, with ``commit``, committed.
+
+        The scores are quintiles over all the stored customers of each company, so a batch (or
+        one customer recomputed on demand) is scored against every customer of the company: the
+        scoring update ranks the company's rows and writes only the scores that changed.
+
+        Returns the number of customers recomputed (None for whole companies in one batch)."""
+        if companies is None:
+            companies = self.env["res.company"].search([])
+        if not companies:
+            return 0
+        today = fields.Date.context_today(self)
+        self._kbe_flush_sources()
+        if partners is None and not batch_size:
+            batches, total = [None], None  # the whole companies, in one statement
+        else:
+            if partners is None:
+                partner_ids = self._kbe_customer_ids(companies)
+            else:
+                partner_ids = sorted(set(partners.commercial_partner_id.ids))
+            total = len(partner_ids)
+            batches = list(split_every(batch_size or total or 1, partner_ids, list))
+        done = 0
+        for index, batch in enumerate(batches):
+            self._kbe_upsert_figures(batch, companies, today)
+            if index == len(batches) - 1:
+                # the last batch scores the companies' customers: their quintiles need every figure
+                self._kbe_score(companies, today)
+            if total is not None:
+                done += len(batch)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+            if commit:
+                # the scheduled job keeps each batch done: a crash or timeout later loses no work,
+                # and the next run starts again from the figures (same result)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.invalidate_model()
+        return total
+
+    def _kbe_flush_sources(self):
+        """What the recompute's SQL reads, written to the database first."""
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "company_id", "commercial_partner_id", "invoice_date", "amount_untaxed_signed"]
+        )
+        self.env["res.company"].flush_model(["kbe_value_window_months", "currency_id"])
+        self.flush_model()
+
+    @api.model
+    def _kbe_customer_ids(self, companies):
+        """The customers of these companies whose value is (re)computed: those with a posted
+        invoice or credit note, and those with a row (whose invoices may have vanished), sorted."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT commercial_partner_id FROM account_move
+                    WHERE %(customer_moves)s AND company_id = ANY(%(companies)s) AND commercial_partner_id IS NOT NULL
+                    UNION
+                   SELECT partner_id FROM kbe_customer_value WHERE company_id = ANY(%(companies)s)
+                 ORDER BY 1""",
+                customer_moves=self._kbe_customer_moves_sql("account_move"),
+                companies=companies.ids,
+            )
+        )
+        return [partner_id for (partner_id,) in rows]
+
+    @api.model
+    def _kbe_customer_moves_sql(self, alias):
+        """The condition on ``account_move`` (as ``alias``) of the moves a customer's value is made of."""
+        return SQL(
+            "%s = %s AND %s IN %s",
+            SQL.identifier(alias, "state"),
+            CUSTOMER_MOVE_STATE,
+            SQL.identifier(alias, "move_type"),
+            CUSTOMER_MOVE_TYPES,
+        )
+
+    @api.model
+    def _kbe_window_start(self, company, today):
+        """First day of the company's window: its last ``kbe_value_window_months`` months up to today."""
+        return today - relativedelta(months=company.kbe_value_window_months) + relativedelta(days=1)
+
+    @api.model
+    def _kbe_upsert_figures(self, partner_ids, companies, today):
+        """Write the figures of the customers ``partner_ids`` (None: all) in ``companies``, in one
+        statement: their posted invoices and credit notes aggregated in the database by customer
+        and company, upserted (``INSERT ... ON CONFLICT DO UPDATE``, only the rows whose figures
+        changed), and the rows of those who no longer have any posted invoice deleted."""
+        windows = [(company.id, self._kbe_window_start(company, today)) for company in companies]
+        only_batch = SQL() if partner_ids is None else SQL("AND m.commercial_partner_id = ANY(%s)", partner_ids)
+        only_batch_rows = SQL() if partner_ids is None else SQL("AND v.partner_id = ANY(%s)", partner_ids)
+        columns = SQL(", ").join(SQL.identifier(column) for column in FIGURE_COLUMNS)
+        self.env.execute_query(
+            SQL(
+                """
+                WITH windows AS (
+                    SELECT * FROM unnest(%(company_ids)s::int[], %(starts)s::date[]) AS w(company_id, window_start)
+                ), figures AS (
+                    SELECT m.commercial_partner_id AS partner_id,
+                           m.company_id,
+                           w.window_start,
+                           MIN(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS first_invoice_date,
+                           MAX(m.invoice_date) FILTER (WHERE m.move_type = 'out_invoice') AS last_invoice_date,
+                           COUNT(*) FILTER (WHERE m.move_type = 'out_invoice'
+                                              AND m.invoice_date >= w.window_start) AS invoice_count,
+                           COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') AS invoice_count_lifetime,
+                           COALESCE(SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date >= w.window_start),
+                                    0) AS revenue,
+                           COALESCE(SUM(m.amount_untaxed_signed), 0) AS revenue_lifetime
+                      FROM account_move m
+                      JOIN windows w ON w.company_id = m.company_id
+                     WHERE %(customer_moves)s AND m.commercial_partner_id IS NOT NULL %(only_batch)s
+                  GROUP BY m.commercial_partner_id, m.company_id, w.window_start
+                    HAVING COUNT(*) FILTER (WHERE m.move_type = 'out_invoice') > 0
+                ), removed AS (
+                    DELETE FROM kbe_customer_value v
+                     USING windows w
+                     WHERE v.company_id = w.company_id %(only_batch_rows)s
+                       AND NOT EXISTS (SELECT FROM figures f WHERE f.partner_id = v.partner_id
+                                                               AND f.company_id = v.company_id)
+                )
+                INSERT INTO kbe_customer_value (partner_id, company_id, %(columns)s, date_computed,
+                                                create_uid, create_date, write_uid, write_date)
+                SELECT f.partner_id, f.company_id, f.window_start, f.first_invoice_date, f.last_invoice_date,
+                       %(today)s::date - f.last_invoice_date, f.invoice_count, f.invoice_count_lifetime,
+                       f.revenue, f.revenue_lifetime,
+                       ROUND(f.revenue_lifetime / f.invoice_count_lifetime / currency.rounding) * currency.rounding,
+                       %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM figures f
+                  JOIN res_company company ON company.id = f.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+           ON CONFLICT (partner_id, company_id) DO UPDATE
+                   SET %(assignments)s, date_computed = EXCLUDED.date_computed,
+                       write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                 WHERE (%(current)s) IS DISTINCT FROM (%(new)s)
+                """,
+                company_ids=[company_id for company_id, _start in windows],
+                starts=[start for _company_id, start in windows],
+                customer_moves=self._kbe_customer_moves_sql("m"),
+                only_batch=only_batch,
+                only_batch_rows=only_batch_rows,
+                columns=columns,
+                today=today,
+                now=self.env.cr.now(),
+                uid=self.env.uid,
+                assignments=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", column, column) for column in map(SQL.identifier, FIGURE_COLUMNS)
+                ),
+                current=SQL(", ").join(
+                    SQL("kbe_customer_value.%s", SQL.identifier(column)) for column in FIGURE_COLUMNS
+                ),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(column)) for column in FIGURE_COLUMNS),
+            )
+        )
+
+    @api.model
+    def _kbe_score(self, companies, today):
+        """Score every stored customer of ``companies`` in one UPDATE (only the rows whose scores
+        change): R, F and M are quintiles (``NTILE(5)``) over the company's customers of the last
+        purchase date (more recent: higher), the invoices in the window and the revenue in the
+        window (more: higher). Customers with the same value share a score, the lowest their
+        quintiles give (NTILE alone would split a tie between two scores by id)."""
+        tier = self._kbe_tier_sql(today)
+        self.env.execute_query(
+            SQL(
+                """
+                WITH tiles AS (
+                    SELECT id, company_id, last_invoice_date, invoice_count, revenue, first_invoice_date,
+                           NTILE(5) OVER (PARTITION BY company_id ORDER BY last_invoice_date, partner_id) AS r_tile,
+                           NTILE(5) OVER (PARTITION BY company_id ORDER BY invoice_count, partner_id) AS f_tile,
+                           NTILE(5) OVER (PARTITION BY company_id ORDER BY revenue, partner_id) AS m_tile
+                      FROM kbe_customer_value
+                     WHERE company_id = ANY(%(companies)s)
+                ), scores AS (
+                    SELECT id, invoice_count, first_invoice_date,
+                           MIN(r_tile) OVER (PARTITION BY company_id, last_invoice_date) AS r,
+                           MIN(f_tile) OVER (PARTITION BY company_id, invoice_count) AS f,
+                           MIN(m_tile) OVER (PARTITION BY company_id, revenue) AS m
+                      FROM tiles
+                ), tiers AS (
+                    SELECT id, r, f, m, r::text || f::text || m::text AS rfm, %(tier)s AS tier
+                      FROM scores
+                )
+                UPDATE kbe_customer_value v
+                   SET r_score = t.r, f_score = t.f, m_score = t.m, rfm_score = t.rfm, value_tier = t.tier,
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM tiers t
+                 WHERE v.id = t.id
+                   AND (v.r_score, v.f_score, v.m_score, v.rfm_score, v.value_tier)
+                       IS DISTINCT FROM (t.r, t.f, t.m, t.rfm, t.tier)
+                """,
+                companies=companies.ids,
+                tier=tier,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
+
+    @api.model
+    def _kbe_tier_sql(self, today):
+        """The value tier of a scored customer (columns r, f, m, invoice_count, first_invoice_date),
+        the first rule that matches:
+
+        1. lost: no purchase in the window;
+        2. new: first purchase in the last ``NEW_CUSTOMER_DAYS`` days, and F <= 2;
+        3. champion: R >= 4, F >= 4 and M >= 4;
+        4. lost: R = 1 and F <= 2 (among the least recent fifth, and seldom bought);
+        5. at_risk: R <= 2 and F >= 3 (used to buy often, not lately);
+        6. loyal: F >= 4;
+        7. potential: R >= 4 (bought lately, not often yet);
+        8. attention: the others (middling recency, not frequent).
+        """
+        return SQL(
+            """CASE WHEN invoice_count = 0 THEN 'lost'
+                    WHEN first_invoice_date >= %(new_since)s AND f <= 2 THEN 'new'
+                    WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'champion'
+                    WHEN r = 1 AND f <= 2 THEN 'lost'
+                    WHEN r <= 2 AND f >= 3 THEN 'at_risk'
+                    WHEN f >= 4 THEN 'loyal'
+                    WHEN r >= 4 THEN 'potential'
+                    ELSE 'attention' END""",
+            new_since=today - relativedelta(days=NEW_CUSTOMER_DAYS),
+        )

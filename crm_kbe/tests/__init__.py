@@ -20,6 +20,7 @@ from . import (
     test_lead_convert,
     test_lead_forward,
     test_lead_revenue,
+    test_marketing_value,
     test_mdf,
     test_mdf_portal,
     test_partner_channel,
