@@ -131,7 +131,7 @@ class KbeCustomerValue(models.Model):
             if partners is None:
                 partner_ids = self._kbe_customer_ids(companies)
             else:
-                partner_ids = sorted(set(partners.commercial_partner_id.ids))
+                partner_ids = self._kbe_commercial_ids(partners)
             total = len(partner_ids)
             batches = list(split_every(batch_size or total or 1, partner_ids, list))
         done = 0
@@ -185,6 +185,20 @@ class KbeCustomerValue(models.Model):
             SQL.identifier(alias, "move_type"),
             CUSTOMER_MOVE_TYPES,
         )
+
+    @api.model
+    def _kbe_commercial_ids(self, partners):
+        """The commercial partners of ``partners``, sorted: one query however many they are."""
+        if not partners:
+            return []
+        partners.flush_recordset(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s) ORDER BY 1",
+                partners.ids,
+            )
+        )
+        return [partner_id for (partner_id,) in rows if partner_id]
 
     @api.model
     def _kbe_window_start(self, company, today):
@@ -269,25 +283,24 @@ class KbeCustomerValue(models.Model):
         """Score every stored customer of ``companies`` in one UPDATE (only the rows whose scores
         change): R, F and M are quintiles (``NTILE(5)``) over the company's customers of the last
         purchase date (more recent: higher), the invoices in the window and the revenue in the
-        window (more: higher). Customers with the same value share a score, the lowest their
-        quintiles give (NTILE alone would split a tie between two scores by id)."""
-        tier = self._kbe_tier_sql(today)
+        window (more: higher). Customers with the same value share a score, the one NTILE gives
+        the first of them (NTILE alone would split a tie between two scores by id): the quintile
+        of a customer's RANK(), one sort per score (``_kbe_quintile_sql``)."""
         self.env.execute_query(
             SQL(
                 """
-                WITH tiles AS (
-                    SELECT id, company_id, last_invoice_date, invoice_count, revenue, first_invoice_date,
-                           NTILE(5) OVER (PARTITION BY company_id ORDER BY last_invoice_date, partner_id) AS r_tile,
-                           NTILE(5) OVER (PARTITION BY company_id ORDER BY invoice_count, partner_id) AS f_tile,
-                           NTILE(5) OVER (PARTITION BY company_id ORDER BY revenue, partner_id) AS m_tile
+                WITH ranks AS (
+                    SELECT id, invoice_count, first_invoice_date,
+                           RANK() OVER (PARTITION BY company_id ORDER BY last_invoice_date) AS r_rank,
+                           RANK() OVER (PARTITION BY company_id ORDER BY invoice_count) AS f_rank,
+                           RANK() OVER (PARTITION BY company_id ORDER BY revenue) AS m_rank,
+                           COUNT(*) OVER (PARTITION BY company_id) AS n
                       FROM kbe_customer_value
                      WHERE company_id = ANY(%(companies)s)
                 ), scores AS (
                     SELECT id, invoice_count, first_invoice_date,
-                           MIN(r_tile) OVER (PARTITION BY company_id, last_invoice_date) AS r,
-                           MIN(f_tile) OVER (PARTITION BY company_id, invoice_count) AS f,
-                           MIN(m_tile) OVER (PARTITION BY company_id, revenue) AS m
-                      FROM tiles
+                           %(r)s AS r, %(f)s AS f, %(m)s AS m
+                      FROM ranks
                 ), tiers AS (
                     SELECT id, r, f, m, r::text || f::text || m::text AS rfm, %(tier)s AS tier
                       FROM scores
@@ -301,10 +314,23 @@ class KbeCustomerValue(models.Model):
                        IS DISTINCT FROM (t.r, t.f, t.m, t.rfm, t.tier)
                 """,
                 companies=companies.ids,
-                tier=tier,
+                r=self._kbe_quintile_sql(SQL("r_rank")),
+                f=self._kbe_quintile_sql(SQL("f_rank")),
+                m=self._kbe_quintile_sql(SQL("m_rank")),
+                tier=self._kbe_tier_sql(today),
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )
+        )
+
+    @api.model
+    def _kbe_quintile_sql(self, rank):
+        """``NTILE(5)`` of the row at position ``rank`` among ``n`` rows, as PostgreSQL cuts them:
+        the first mod(n, 5) quintiles have n / 5 + 1 rows, the others n / 5."""
+        return SQL(
+            """(CASE WHEN %(p)s <= mod(n, 5) * (n / 5 + 1) THEN (%(p)s - 1) / (n / 5 + 1) + 1
+                    ELSE mod(n, 5) + (%(p)s - 1 - mod(n, 5) * (n / 5 + 1)) / (n / 5) + 1 END)::int""",
+            p=rank,
         )
 
     @api.model
