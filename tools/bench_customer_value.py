@@ -1,17 +1,17 @@
-"""Benchmark: customer value (``kbe.customer.value._kbe_recompute``) over N customers with a volume
-of posted invoice lines, beside one plain SQL aggregate of the same lines (partner, company, sum,
-count, min and max date, GROUP BY) as the yardstick: the customer value should stay within 3x of
-it, and its number of queries should not grow with the customers.
+"""Benchmark: customer value (``kbe.customer.value._kbe_recompute``) over a growing volume of
+customers and posted invoice lines, beside one plain SQL aggregate of the same lines (partner,
+company, sum, count, min and max date, GROUP BY) as the yardstick: the customer value should stay
+within 3x of it, and its number of queries should not grow with the volume.
 
     ~/.cache/crm_kbe/venv-py3.11/bin/python tools/bench_customer_value.py -c ~/.cache/crm_kbe/odoo-kbe_test-*.conf \\
-        -d kbe_test [--customers 10000,100000] [--lines 1000000]
+        -d kbe_test [--customers 10000,100000] [--lines 100000,1000000]
 
-Prints, for each number of customers (the first N of the bench customers): the plain aggregate
-over their lines, the customer value computed in one statement for those customers (first run:
-rows inserted; second run: nothing changed, nothing written), and the scheduled job's batched
-run (5,000 customers per statement) over all of them; the queries and milliseconds of each, and
-one customer recomputed on demand. The data (customers, invoices and their lines) is written
-with bulk SQL INSERTs; everything is rolled back: the database is left as it was.
+For each volume (customers and lines in all; the data grows from one to the next), it prints the
+plain aggregate over the company's lines, the scheduled job (``_cron_kbe_recompute``: the company
+in one pass) on its first run (every row inserted) and on a second one (nothing changed, nothing
+written), and the on-demand recompute of 1 and of 1,000 customers (their figures, then the
+company's scores): queries and milliseconds of each. The data (customers, invoices and their
+lines) is written with bulk SQL INSERTs; everything is rolled back: the database is left as it was.
 """
 
 import argparse
@@ -42,7 +42,7 @@ def make_customers(env, count):
     return ids
 
 
-def make_invoices(env, customer_ids, lines, today):
+def make_invoices(env, customer_ids, lines, today, prefix):
     """``lines`` posted invoice lines (``LINES_PER_INVOICE`` per invoice) over the customers, one
     invoice in ten a credit note, dated over the last ``HISTORY_DAYS`` days."""
     company = env.company
@@ -55,7 +55,7 @@ def make_invoices(env, customer_ids, lines, today):
                                          date, invoice_date, partner_id, commercial_partner_id,
                                          amount_untaxed, amount_untaxed_signed, amount_total, amount_total_signed,
                                          create_date, write_date)
-               SELECT 'BENCHCV/' || n, %(journal)s, %(currency)s, %(company)s, 'posted',
+               SELECT %(prefix)s || n, %(journal)s, %(currency)s, %(company)s, 'posted',
                       CASE WHEN mod(n, 10) = 9 THEN 'out_refund' ELSE 'out_invoice' END, 'no',
                       %(today)s::date - mod(n * 7, %(days)s), %(today)s::date - mod(n * 7, %(days)s),
                       c.id, c.id,
@@ -73,6 +73,7 @@ def make_invoices(env, customer_ids, lines, today):
             count=len(customer_ids),
             moves=moves,
             amount=LINES_PER_INVOICE * 250,
+            prefix=prefix,
         )
     )
     env.execute_query(
@@ -88,9 +89,10 @@ def make_invoices(env, customer_ids, lines, today):
                       CASE WHEN m.move_type = 'out_refund' THEN 250 ELSE 0 END,
                       CASE WHEN m.move_type = 'out_refund' THEN 0 ELSE 250 END
                  FROM account_move m, generate_series(1, %(lines)s) k
-                WHERE starts_with(m.name, 'BENCHCV/')""",
+                WHERE starts_with(m.name, %(prefix)s)""",
             account=account.id,
             lines=LINES_PER_INVOICE,
+            prefix=prefix,
         )
     )
     return moves
@@ -107,14 +109,14 @@ def measure(env, function):
     return env.cr.sql_log_count - queries, (time.perf_counter() - start) * 1000, result
 
 
-def plain_aggregate(env, customer_ids):
+def plain_aggregate(env):
     return env.execute_query(
         SQL(
             """SELECT partner_id, company_id, SUM(balance), COUNT(*), MIN(date), MAX(date)
                  FROM account_move_line
-                WHERE parent_state = 'posted' AND display_type = 'product' AND partner_id = ANY(%s)
+                WHERE parent_state = 'posted' AND display_type = 'product' AND company_id = %s
              GROUP BY partner_id, company_id""",
-            customer_ids,
+            env.company.id,
         )
     )
 
@@ -123,54 +125,51 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--customers", default="10000,100000", help="numbers of customers, comma-separated")
-    parser.add_argument("--lines", type=int, default=1000000, help="posted invoice lines over the largest number")
+    parser.add_argument("--customers", default="10000,100000", help="customers in all at each volume")
+    parser.add_argument("--lines", default="100000,1000000", help="posted invoice lines in all at each volume")
     args = parser.parse_args()
-    sizes = sorted(int(size) for size in args.customers.split(","))
+    volumes = list(zip(map(int, args.customers.split(",")), map(int, args.lines.split(",")), strict=True))
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         Value = env["kbe.customer.value"]
-        today = fields.Date.context_today(Value)
-        start = time.perf_counter()
-        customer_ids = make_customers(env, sizes[-1])
-        moves = make_invoices(env, customer_ids, args.lines, today)
-        env.cr.execute("ANALYZE res_partner; ANALYZE account_move; ANALYZE account_move_line")
-        print(
-            f"{len(customer_ids):,} customers, {moves:,} posted invoices and credit notes "
-            f"({moves * LINES_PER_INVOICE:,} lines) written in {time.perf_counter() - start:.1f} s\n"
-        )
         Partner = env["res.partner"]
+        today = fields.Date.context_today(Value)
+        customer_ids, lines_made = [], 0
         print(
-            "| customers | lines | plain aggregate ms | value, first run: queries | ms | x aggregate "
-            "| second run: queries | ms | batched job: queries | ms | x aggregate |"
+            "| customers | lines | plain aggregate ms | job, first run: queries | ms | x aggregate "
+            "| job, second run: queries | ms | x aggregate | 1 on demand: queries | ms "
+            "| 1,000 on demand: queries | ms |"
         )
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for size in sizes:
-            ids = customer_ids[:size]
-            customers = Partner.browse(ids)
-            plain_aggregate(env, ids)  # warm the cache the same way for both
-            _q, aggregate_ms, groups = measure(env, lambda ids=ids: plain_aggregate(env, ids))
-            lines = sum(count for _p, _c, _s, count, _mi, _ma in groups)
-            first_q, first_ms, _r = measure(env, lambda c=customers: Value._kbe_recompute(partners=c))
-            second_q, second_ms, _r = measure(env, lambda c=customers: Value._kbe_recompute(partners=c))
-            env.execute_query(SQL("DELETE FROM kbe_customer_value WHERE partner_id = ANY(%s)", ids))
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for stage, (customers, lines) in enumerate(volumes, 1):
+            start = time.perf_counter()
+            new_ids = make_customers(env, customers - len(customer_ids))
+            make_invoices(env, new_ids, lines - lines_made, today, f"BENCHCV{stage}/")
+            customer_ids += new_ids
+            lines_made = lines
+            env.cr.execute("ANALYZE res_partner; ANALYZE account_move; ANALYZE account_move_line")
+            env.execute_query(SQL("DELETE FROM kbe_customer_value"))
             env.invalidate_all()
-            # the scheduled job over these customers: 5,000 per statement
-            job_q, job_ms, _r = measure(env, lambda c=customers: Value._kbe_recompute(partners=c, batch_size=5000))
+            built = time.perf_counter() - start
+            plain_aggregate(env)  # the same warm cache for both
+            _q, aggregate_ms, _groups = measure(env, lambda: plain_aggregate(env))
+            first_q, first_ms, _r = measure(env, Value._cron_kbe_recompute)
+            env.cr.execute("ANALYZE kbe_customer_value")
+            second_q, second_ms, _r = measure(env, Value._cron_kbe_recompute)
+            one = Partner.browse(customer_ids[len(customer_ids) // 2])
+            one_q, one_ms, _r = measure(env, lambda one=one: Value._kbe_recompute(partners=one, companies=env.company))
+            some = Partner.browse(customer_ids[:1000])
+            some_q, some_ms, _r = measure(
+                env, lambda some=some: Value._kbe_recompute(partners=some, companies=env.company)
+            )
             print(
-                f"| {size:,} | {lines:,} | {aggregate_ms:.0f} | {first_q} | {first_ms:.0f} | "
-                f"{first_ms / aggregate_ms:.2f} | {second_q} | {second_ms:.0f} | {job_q} | {job_ms:.0f} | "
-                f"{job_ms / aggregate_ms:.2f} |",
+                f"| {len(customer_ids):,} | {lines:,} | {aggregate_ms:.0f} | {first_q} | {first_ms:.0f} | "
+                f"{first_ms / aggregate_ms:.2f} | {second_q} | {second_ms:.0f} | {second_ms / aggregate_ms:.2f} | "
+                f"{one_q} | {one_ms:.0f} | {some_q} | {some_ms:.0f} |   (data written in {built:.0f} s)",
                 flush=True,
             )
-        one = Partner.browse(customer_ids[len(customer_ids) // 2])
-        one_q, one_ms, _r = measure(env, lambda: Value._kbe_recompute(partners=one, companies=env.company))
-        print(
-            f"\none customer on demand (its figures, then the company's {len(customer_ids):,} scores): "
-            f"{one_q} queries, {one_ms:.0f} ms"
-        )
         cr.rollback()
 
 

@@ -33,6 +33,8 @@ FIGURE_COLUMNS = (
     "revenue_lifetime",
     "average_order",
 )
+# the scores the whole-company upsert writes with the figures
+SCORE_COLUMNS = ("r_score", "f_score", "m_score", "rfm_score", "value_tier")
 
 
 class KbeCustomerValue(models.Model):
@@ -41,7 +43,7 @@ class KbeCustomerValue(models.Model):
     scored 1 to 5 in quintiles over the company's customers, and a value tier. One row per
     customer and company, written in batches by ``_kbe_recompute`` (cron or on demand).
 
-    What the figures are made of (``_kbe_upsert_figures``):
+    What the figures are made of (``_kbe_upsert``):
 
     - revenue is **untaxed**, ``amount_untaxed_signed``: in the company's currency whatever the
       invoice's currency (converted at the invoice's rate, as the accounting books it), negative
@@ -93,62 +95,53 @@ class KbeCustomerValue(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_kbe_recompute(self, batch_size=CRON_BATCH_SIZE):
-        """The scheduled job: every customer of every company, ``batch_size`` customers per
-        statement, reporting its progress and committing after each batch when it runs as the
-        cron. Re-run, it gives the same rows (and writes none that did not change)."""
+    def _cron_kbe_recompute(self):
+        """The scheduled job: every company, one batch per company (its customers' figures,
+        scores and tiers in one statement), reporting its progress and committing after each
+        company when it runs as the cron. Re-run, it gives the same rows (and writes none that did
+        not change)."""
         # committing is for the cron's own transaction only, never in a test or a caller's transaction
         commit = bool(self.env.context.get("cron_id")) and not self.env.registry.in_test_mode()
-        companies = self.env["res.company"].search([])
-        return self._kbe_recompute(companies=companies, batch_size=batch_size, commit=commit)
+        return self._kbe_recompute(companies=self.env["res.company"].search([]), commit=commit)
 
     @api.model
     def _kbe_recompute(self, partners=None, companies=None, batch_size=None, commit=False):
-        """Recompute the customer value of ``partners`` (their commercial partners; default: every
-        customer of the companies, with invoices or a row) in ``companies`` (default: every
-        company), then score the companies' customers. Reads every posted customer invoice of
-        these customers, whoever calls: callers check the user's rights on the partners first.
+        """Recompute the customer value in ``companies`` (default: every company) of ``partners``
+        (their commercial partners), or of every customer of the companies. Reads every posted
+        customer invoice of these customers, whoever calls: callers check the user's rights on
+        the partners first. The scores are quintiles over all the customers of each company:
 
-        A constant number of queries whatever the number of customers: one to list them (when
-        ``partners`` is None and batches are asked), one upsert per batch (``batch_size``
-        customers; default: one batch), one scoring update. After each batch, the progress is
-        reported to the cron (``ir.cron._notify_progress``) and, with ``commit``, committed.
+        - every customer (``partners`` None): one statement per company computes the figures of
+          all its customers, ranks them, and upserts figures, scores and tiers (``INSERT ... ON
+          CONFLICT DO UPDATE``, only the rows that changed; the rows of customers without
+          invoices deleted). After each company, the progress is reported to the cron
+          (``ir.cron._notify_progress``, in companies) and, with ``commit``, committed: a
+          company is never left half scored;
+        - some customers (on demand): one upsert of their figures per ``batch_size`` customers
+          (default: one batch), then one update scoring every stored customer of the companies,
+          which writes only the scores that changed (theirs, and those of the customers their
+          new figures move to another quintile).
 
-        The scores are quintiles over all the stored customers of each company, so a batch (or
-        one customer recomputed on demand) is scored against every customer of the company: the
-        scoring update ranks the company's rows and writes only the scores that changed.
-
-        Returns the number of customers recomputed (None for whole companies in one batch)."""
+        A constant number of queries whatever the number of customers."""
         if companies is None:
             companies = self.env["res.company"].search([])
-        if not companies:
-            return 0
         today = fields.Date.context_today(self)
         self._kbe_flush_sources()
-        if partners is None and not batch_size:
-            batches, total = [None], None  # the whole companies, in one statement
-        else:
-            if partners is None:
-                partner_ids = self._kbe_customer_ids(companies)
-            else:
-                partner_ids = self._kbe_commercial_ids(partners)
-            total = len(partner_ids)
-            batches = list(split_every(batch_size or total or 1, partner_ids, list))
-        done = 0
-        for index, batch in enumerate(batches):
-            self._kbe_upsert_figures(batch, companies, today)
-            if index == len(batches) - 1:
-                # the last batch scores the companies' customers: their quintiles need every figure
+        if partners is None:
+            for done, company in enumerate(companies, 1):
+                self._kbe_upsert(None, company, today, scored=True)
+                self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+                if commit:
+                    # the scheduled job keeps each company done: a crash or timeout later loses
+                    # no work, and a re-run gives the same rows
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        elif companies:
+            partner_ids = self._kbe_commercial_ids(partners)
+            for batch in split_every(batch_size or len(partner_ids) or 1, partner_ids, list):
+                self._kbe_upsert(batch, companies, today)
+            if partner_ids:
                 self._kbe_score(companies, today)
-            if total is not None:
-                done += len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
-            if commit:
-                # the scheduled job keeps each batch done: a crash or timeout later loses no work,
-                # and the next run starts again from the figures (same result)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.invalidate_model()
-        return total
 
     def _kbe_flush_sources(self):
         """What the recompute's SQL reads, written to the database first."""
@@ -157,23 +150,6 @@ class KbeCustomerValue(models.Model):
         )
         self.env["res.company"].flush_model(["kbe_value_window_months", "currency_id"])
         self.flush_model()
-
-    @api.model
-    def _kbe_customer_ids(self, companies):
-        """The customers of these companies whose value is (re)computed: those with a posted
-        invoice or credit note, and those with a row (whose invoices may have vanished), sorted."""
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT commercial_partner_id FROM account_move
-                    WHERE %(customer_moves)s AND company_id = ANY(%(companies)s) AND commercial_partner_id IS NOT NULL
-                    UNION
-                   SELECT partner_id FROM kbe_customer_value WHERE company_id = ANY(%(companies)s)
-                 ORDER BY 1""",
-                customer_moves=self._kbe_customer_moves_sql("account_move"),
-                companies=companies.ids,
-            )
-        )
-        return [partner_id for (partner_id,) in rows]
 
     @api.model
     def _kbe_customer_moves_sql(self, alias):
@@ -206,15 +182,30 @@ class KbeCustomerValue(models.Model):
         return today - relativedelta(months=company.kbe_value_window_months) + relativedelta(days=1)
 
     @api.model
-    def _kbe_upsert_figures(self, partner_ids, companies, today):
+    def _kbe_upsert(self, partner_ids, companies, today, scored=False):
         """Write the figures of the customers ``partner_ids`` (None: all) in ``companies``, in one
         statement: their posted invoices and credit notes aggregated in the database by customer
-        and company, upserted (``INSERT ... ON CONFLICT DO UPDATE``, only the rows whose figures
-        changed), and the rows of those who no longer have any posted invoice deleted."""
+        and company, upserted (``INSERT ... ON CONFLICT DO UPDATE``, only the rows that changed),
+        and the rows of those who no longer have any posted invoice deleted. ``scored`` (for all
+        the companies' customers only): their scores and tiers too, ranked over these figures."""
+        assert not scored or partner_ids is None, "scores are ranked over every customer of a company"
         windows = [(company.id, self._kbe_window_start(company, today)) for company in companies]
         only_batch = SQL() if partner_ids is None else SQL("AND m.commercial_partner_id = ANY(%s)", partner_ids)
         only_batch_rows = SQL() if partner_ids is None else SQL("AND v.partner_id = ANY(%s)", partner_ids)
-        columns = SQL(", ").join(SQL.identifier(column) for column in FIGURE_COLUMNS)
+        written = FIGURE_COLUMNS + (SCORE_COLUMNS if scored else ())
+        if scored:
+            scores = SQL(
+                """SELECT ranks.*, ranks.r::text || ranks.f::text || ranks.m::text AS rfm_score, %(tier)s AS value_tier
+                     FROM (SELECT ranks.*, %(r)s AS r, %(f)s AS f, %(m)s AS m FROM (%(ranks)s) ranks) ranks""",
+                tier=self._kbe_tier_sql(today),
+                r=self._kbe_quintile_sql(SQL("r_rank")),
+                f=self._kbe_quintile_sql(SQL("f_rank")),
+                m=self._kbe_quintile_sql(SQL("m_rank")),
+                ranks=self._kbe_ranks_sql(SQL("figures")),
+            )
+            score_values = SQL(", s.r, s.f, s.m, s.rfm_score, s.value_tier")
+        else:
+            scores, score_values = SQL("SELECT * FROM figures"), SQL()
         self.env.execute_query(
             SQL(
                 """
@@ -243,16 +234,19 @@ class KbeCustomerValue(models.Model):
                      WHERE v.company_id = w.company_id %(only_batch_rows)s
                        AND NOT EXISTS (SELECT FROM figures f WHERE f.partner_id = v.partner_id
                                                                AND f.company_id = v.company_id)
+                ), scores AS (
+                    %(scores)s
                 )
                 INSERT INTO kbe_customer_value (partner_id, company_id, %(columns)s, date_computed,
                                                 create_uid, create_date, write_uid, write_date)
-                SELECT f.partner_id, f.company_id, f.window_start, f.first_invoice_date, f.last_invoice_date,
-                       %(today)s::date - f.last_invoice_date, f.invoice_count, f.invoice_count_lifetime,
-                       f.revenue, f.revenue_lifetime,
-                       ROUND(f.revenue_lifetime / f.invoice_count_lifetime / currency.rounding) * currency.rounding,
+                SELECT s.partner_id, s.company_id, s.window_start, s.first_invoice_date, s.last_invoice_date,
+                       %(today)s::date - s.last_invoice_date, s.invoice_count, s.invoice_count_lifetime,
+                       s.revenue, s.revenue_lifetime,
+                       ROUND(s.revenue_lifetime / s.invoice_count_lifetime / currency.rounding) * currency.rounding
+                       %(score_values)s,
                        %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM figures f
-                  JOIN res_company company ON company.id = f.company_id
+                  FROM scores s
+                  JOIN res_company company ON company.id = s.company_id
                   JOIN res_currency currency ON currency.id = company.currency_id
            ON CONFLICT (partner_id, company_id) DO UPDATE
                    SET %(assignments)s, date_computed = EXCLUDED.date_computed,
@@ -264,17 +258,17 @@ class KbeCustomerValue(models.Model):
                 customer_moves=self._kbe_customer_moves_sql("m"),
                 only_batch=only_batch,
                 only_batch_rows=only_batch_rows,
-                columns=columns,
+                scores=scores,
+                score_values=score_values,
+                columns=SQL(", ").join(SQL.identifier(column) for column in written),
                 today=today,
                 now=self.env.cr.now(),
                 uid=self.env.uid,
                 assignments=SQL(", ").join(
-                    SQL("%s = EXCLUDED.%s", column, column) for column in map(SQL.identifier, FIGURE_COLUMNS)
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(column), SQL.identifier(column)) for column in written
                 ),
-                current=SQL(", ").join(
-                    SQL("kbe_customer_value.%s", SQL.identifier(column)) for column in FIGURE_COLUMNS
-                ),
-                new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(column)) for column in FIGURE_COLUMNS),
+                current=SQL(", ").join(SQL("kbe_customer_value.%s", SQL.identifier(column)) for column in written),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", SQL.identifier(column)) for column in written),
             )
         )
 
@@ -290,13 +284,7 @@ class KbeCustomerValue(models.Model):
             SQL(
                 """
                 WITH ranks AS (
-                    SELECT id, invoice_count, first_invoice_date,
-                           RANK() OVER (PARTITION BY company_id ORDER BY last_invoice_date) AS r_rank,
-                           RANK() OVER (PARTITION BY company_id ORDER BY invoice_count) AS f_rank,
-                           RANK() OVER (PARTITION BY company_id ORDER BY revenue) AS m_rank,
-                           COUNT(*) OVER (PARTITION BY company_id) AS n
-                      FROM kbe_customer_value
-                     WHERE company_id = ANY(%(companies)s)
+                    %(ranks)s
                 ), scores AS (
                     SELECT id, invoice_count, first_invoice_date,
                            %(r)s AS r, %(f)s AS f, %(m)s AS m
@@ -313,7 +301,9 @@ class KbeCustomerValue(models.Model):
                    AND (v.r_score, v.f_score, v.m_score, v.rfm_score, v.value_tier)
                        IS DISTINCT FROM (t.r, t.f, t.m, t.rfm, t.tier)
                 """,
-                companies=companies.ids,
+                ranks=self._kbe_ranks_sql(
+                    SQL("(SELECT * FROM kbe_customer_value WHERE company_id = ANY(%s))", companies.ids)
+                ),
                 r=self._kbe_quintile_sql(SQL("r_rank")),
                 f=self._kbe_quintile_sql(SQL("f_rank")),
                 m=self._kbe_quintile_sql(SQL("m_rank")),
@@ -321,6 +311,21 @@ class KbeCustomerValue(models.Model):
                 uid=self.env.uid,
                 now=self.env.cr.now(),
             )
+        )
+
+    @api.model
+    def _kbe_ranks_sql(self, customers):
+        """``customers`` (customers' figures) with each one's rank in its company by last purchase,
+        invoices in the window and revenue in the window (ties share the first rank), and the
+        number ``n`` of the company's customers: what the quintiles are cut from."""
+        return SQL(
+            """SELECT customer.*,
+                      RANK() OVER (PARTITION BY customer.company_id ORDER BY customer.last_invoice_date) AS r_rank,
+                      RANK() OVER (PARTITION BY customer.company_id ORDER BY customer.invoice_count) AS f_rank,
+                      RANK() OVER (PARTITION BY customer.company_id ORDER BY customer.revenue) AS m_rank,
+                      COUNT(*) OVER (PARTITION BY customer.company_id) AS n
+                 FROM %s customer""",
+            customers,
         )
 
     @api.model
