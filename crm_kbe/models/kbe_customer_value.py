@@ -15,8 +15,6 @@ VALUE_TIERS = [
 ]
 # a customer whose first purchase is at most this old, and who has not bought often yet, is "new"
 NEW_CUSTOMER_DAYS = 90
-# customers whose figures one statement of the scheduled job writes (then it commits)
-CRON_BATCH_SIZE = 5000
 # what a customer's value is made of: posted customer invoices and credit notes (the partial
 # index account_move_kbe_customer_value_idx, see account_move.py, holds exactly these)
 CUSTOMER_MOVE_STATE = "posted"
@@ -41,7 +39,9 @@ class KbeCustomerValue(models.Model):
     """The value of a customer (a commercial partner) to one company, from its posted invoices
     and credit notes in the company's currency: recency, frequency and monetary value (RFM),
     scored 1 to 5 in quintiles over the company's customers, and a value tier. One row per
-    customer and company, written in batches by ``_kbe_recompute`` (cron or on demand).
+    customer and company, written by ``_kbe_recompute``: nightly, one company per batch, or on
+    demand for a selection of customers. Never one query per invoice or per customer: the
+    invoices are aggregated in the database.
 
     What the figures are made of (``_kbe_upsert``):
 
@@ -55,7 +55,9 @@ class KbeCustomerValue(models.Model):
       company (Settings), up to today: ``window_start`` = today - months + 1 day;
     - a customer who never had a posted invoice in the company has no row (one whose invoices were
       all cancelled or reset to draft loses it at the next recompute);
-    - average order: lifetime revenue / lifetime invoices.
+    - average order: lifetime revenue / lifetime invoices;
+    - a credit note counts on its own date (an invoice of last year credited this month lowers
+      this month's window revenue).
     """
 
     _name = "kbe.customer.value"
