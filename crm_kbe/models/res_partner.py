@@ -597,7 +597,8 @@ class ResPartnerCustomerValue(models.Model):
         companies = self.env.companies
         # sudo: the value counts every posted invoice of the customer, also those the salesperson
         # may not read; only for these customers, in the user's own (current) companies
-        self.env["kbe.customer.value"].sudo()._kbe_recompute(partners=customers, companies=companies)
+        values_sudo = self.env["kbe.customer.value"].sudo()
+        values_sudo._kbe_recompute(partners=customers, companies=companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
