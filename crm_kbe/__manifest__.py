@@ -1,6 +1,6 @@
 {
     "name": "CRM KBE",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "summary": "Marketing, sales, service and partner-channel management on one customer record",
     "author": "crm_kbe developers",
@@ -37,6 +37,7 @@
         "data/kbe_deal_cron_data.xml",
         "data/kbe_mdf_data.xml",
         "data/kbe_partner_plan_cron_data.xml",
+        "data/kbe_customer_value_cron_data.xml",
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
@@ -77,6 +78,7 @@
         "views/kbe_campaign_recipient_views.xml",
         "report/kbe_campaign_letter_reports.xml",
         "report/kbe_campaign_report_views.xml",
+        "views/kbe_customer_value_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -93,6 +95,7 @@
         "demo/kbe_partner_plan_demo.xml",
         "demo/kbe_segment_demo.xml",
         "demo/kbe_campaign_demo.xml",
+        "demo/kbe_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import create_index
 
 
 class AccountMove(models.Model):
@@ -32,6 +33,20 @@ class AccountMove(models.Model):
     kbe_mdf_request_id = fields.Many2one(
         "kbe.mdf.request", string="Fund Request", copy=False, readonly=True, index="btree_not_null"
     )
+
+    # ------------------------------------------------------------ MARKETING: customer value
+    def init(self):
+        res = super().init()
+        # kbe.customer.value._kbe_recompute aggregates the posted customer invoices and credit
+        # notes of a batch of customers (or of one, on demand) without reading the other moves
+        create_index(
+            self.env.cr,
+            indexname="account_move_kbe_customer_value_idx",
+            tablename="account_move",
+            expressions=["commercial_partner_id", "company_id"],
+            where="state = 'posted' AND move_type IN ('out_invoice', 'out_refund')",
+        )
+        return res
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

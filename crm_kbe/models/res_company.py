@@ -52,3 +52,18 @@ class ResCompany(models.Model):
                         "lead between 0 and 365 days."
                     )
                 )
+
+    # --- marketing: customer value ---
+    kbe_value_window_months = fields.Integer(
+        string="Customer Value Window (months)",
+        default=12,
+        required=True,
+        help="The customer value counts the invoices and revenue of this many last months for the "
+        "frequency and monetary scores (the lifetime figures count every invoice).",
+    )
+
+    @api.constrains("kbe_value_window_months")
+    def _check_kbe_value_window_months(self):
+        for company in self:
+            if not 1 <= company.kbe_value_window_months <= 120:
+                raise ValidationError(self.env._("The customer value window is between 1 and 120 months (10 years)."))

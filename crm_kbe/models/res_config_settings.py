@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     # --- partners: deal registration and lead forwarding ---
     kbe_deal_protection_days = fields.Integer(related="company_id.kbe_deal_protection_days", readonly=False)
     kbe_forward_response_days = fields.Integer(related="company_id.kbe_forward_response_days", readonly=False)
+
+    # --- marketing: customer value ---
+    kbe_value_window_months = fields.Integer(related="company_id.kbe_value_window_months", readonly=False)

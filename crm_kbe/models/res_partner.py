@@ -3,7 +3,10 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .kbe_customer_value import VALUE_TIERS
 
 COMPANY_SIZES = [
     ("micro", "Micro (1-9 people)"),
@@ -503,3 +506,181 @@ class ResPartnerCampaign(models.Model):
             product_id = last.get(commercial.get(partner.id))
             partner.kbe_last_product_id = product_id or False
             partner.kbe_last_product_name = names.get(product_id, False)
+
+
+# the customer's value on the partner (kbe.customer.value of the current company): partner field -> value field
+KBE_VALUE_FIELDS = {
+    "kbe_value_tier": "value_tier",
+    "kbe_rfm_score": "rfm_score",
+    "kbe_r_score": "r_score",
+    "kbe_f_score": "f_score",
+    "kbe_m_score": "m_score",
+    "kbe_first_purchase_date": "first_invoice_date",
+    "kbe_last_purchase_date": "last_invoice_date",
+    "kbe_value_invoice_count": "invoice_count",
+    "kbe_value_revenue": "revenue",
+    "kbe_revenue_lifetime": "revenue_lifetime",
+}
+
+
+class ResPartnerCustomerValue(models.Model):
+    """MARKETING: CUSTOMER VALUE. The value (``kbe.customer.value``) of the customer's commercial
+    partner to the current company, on every contact of the customer: computed in one query per
+    batch of partners, searchable (``_kbe_search_value``), and groupable and sortable in lists
+    (``_field_to_sql`` reads the value row in SQL, as ``account.move.status_in_payment`` does):
+    the value is stored once, in ``kbe.customer.value``, never copied on the partner."""
+
+    _inherit = "res.partner"
+
+    kbe_value_tier = fields.Selection(
+        VALUE_TIERS,
+        string="Value Tier",
+        compute="_compute_kbe_value",
+        search="_search_kbe_value_tier",
+        groups="base.group_user",
+        help="From the customer's recency, frequency and monetary scores in this company (Customer Value).",
+    )
+    kbe_rfm_score = fields.Char(
+        string="RFM", compute="_compute_kbe_value", search="_search_kbe_rfm_score", groups="base.group_user"
+    )
+    kbe_r_score = fields.Integer(
+        string="Recency (R)", compute="_compute_kbe_value", search="_search_kbe_r_score", groups="base.group_user"
+    )
+    kbe_f_score = fields.Integer(
+        string="Frequency (F)", compute="_compute_kbe_value", search="_search_kbe_f_score", groups="base.group_user"
+    )
+    kbe_m_score = fields.Integer(
+        string="Monetary (M)", compute="_compute_kbe_value", search="_search_kbe_m_score", groups="base.group_user"
+    )
+    kbe_first_purchase_date = fields.Date(
+        string="First Purchase",
+        compute="_compute_kbe_value",
+        search="_search_kbe_first_purchase_date",
+        groups="base.group_user",
+    )
+    kbe_last_purchase_date = fields.Date(
+        string="Last Purchase",
+        compute="_compute_kbe_value",
+        search="_search_kbe_last_purchase_date",
+        groups="base.group_user",
+    )
+    kbe_value_invoice_count = fields.Integer(
+        string="Invoices (Window)",
+        compute="_compute_kbe_value",
+        search="_search_kbe_value_invoice_count",
+        groups="base.group_user",
+    )
+    kbe_value_revenue = fields.Monetary(
+        string="Revenue (Window)",
+        compute="_compute_kbe_value",
+        search="_search_kbe_value_revenue",
+        groups="base.group_user",
+    )
+    kbe_revenue_lifetime = fields.Monetary(
+        string="Lifetime Revenue",
+        compute="_compute_kbe_value",
+        search="_search_kbe_revenue_lifetime",
+        groups="base.group_user",
+    )
+
+    def _compute_kbe_value(self):
+        """One query for the batch: the value rows of the partners' commercial partners in the
+        current company (a partner without one has empty figures)."""
+        commercial = self._origin.commercial_partner_id
+        values = self.env["kbe.customer.value"].search_fetch(
+            [("partner_id", "in", commercial.ids), ("company_id", "=", self.env.company.id)],
+            ["partner_id", *KBE_VALUE_FIELDS.values()],
+        )
+        by_partner = {value.partner_id.id: value for value in values}
+        empty = self.env["kbe.customer.value"]
+        for partner in self:
+            value = by_partner.get(partner._origin.commercial_partner_id.id, empty)
+            for fname, value_fname in KBE_VALUE_FIELDS.items():
+                partner[fname] = value[value_fname]
+
+    def _kbe_search_value(self, fname, operator, value):
+        """The partners whose value row in the current company matches ``(field, operator, value)``
+        (read with the user's rights); a partner without a row has the empty value (False, 0), and
+        matches when that value does (``('kbe_value_tier', '!=', 'lost')`` finds them)."""
+        Value = self.env["kbe.customer.value"]
+        condition = [(KBE_VALUE_FIELDS[fname], operator, value)]
+        company = [("company_id", "=", self.env.company.id)]
+        matching = Value._search(company + condition).subselect("partner_id")
+        if not Value.new({}).filtered_domain(condition):
+            return [("commercial_partner_id", "in", matching)]
+        return [
+            "|",
+            ("commercial_partner_id", "in", matching),
+            ("commercial_partner_id", "not in", Value._search(company).subselect("partner_id")),
+        ]
+
+    def _search_kbe_value_tier(self, operator, value):
+        return self._kbe_search_value("kbe_value_tier", operator, value)
+
+    def _search_kbe_rfm_score(self, operator, value):
+        return self._kbe_search_value("kbe_rfm_score", operator, value)
+
+    def _search_kbe_r_score(self, operator, value):
+        return self._kbe_search_value("kbe_r_score", operator, value)
+
+    def _search_kbe_f_score(self, operator, value):
+        return self._kbe_search_value("kbe_f_score", operator, value)
+
+    def _search_kbe_m_score(self, operator, value):
+        return self._kbe_search_value("kbe_m_score", operator, value)
+
+    def _search_kbe_first_purchase_date(self, operator, value):
+        return self._kbe_search_value("kbe_first_purchase_date", operator, value)
+
+    def _search_kbe_last_purchase_date(self, operator, value):
+        return self._kbe_search_value("kbe_last_purchase_date", operator, value)
+
+    def _search_kbe_value_invoice_count(self, operator, value):
+        return self._kbe_search_value("kbe_value_invoice_count", operator, value)
+
+    def _search_kbe_value_revenue(self, operator, value):
+        return self._kbe_search_value("kbe_value_revenue", operator, value)
+
+    def _search_kbe_revenue_lifetime(self, operator, value):
+        return self._kbe_search_value("kbe_revenue_lifetime", operator, value)
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The value fields in SQL, for grouping and sorting partner lists: the commercial
+        partner's value row in the current company (one lookup in its unique index). The company
+        is one of the user's, whose rows every employee reads (the value's company rule)."""
+        if fname not in KBE_VALUE_FIELDS:
+            return super()._field_to_sql(alias, fname, query=query, flush=flush)
+        self.check_field_access_rights("read", [fname])
+        Value = self.env["kbe.customer.value"]
+        value_fname = KBE_VALUE_FIELDS[fname]
+        return SQL(
+            """(SELECT %s FROM kbe_customer_value kbe_value
+                 WHERE kbe_value.partner_id = %s AND kbe_value.company_id = %s)""",
+            SQL.identifier("kbe_value", value_fname, to_flush=Value._fields[value_fname] if flush else None),
+            self._field_to_sql(alias, "commercial_partner_id", query, flush),
+            self.env.company.id,
+        )
+
+    def action_kbe_recompute_value(self):
+        """Recompute now the customer value of these partners' customers (commercial partners) in
+        the user's current companies: the list action "Recompute Customer Value" and the button on
+        the Profile tab. For salespeople, on partners they may read."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("Only salespeople may recompute the customer value."))
+        self.check_access("read")
+        customers = self.commercial_partner_id
+        customers.check_access("read")
+        companies = self.env.companies
+        # sudo: the value counts every posted invoice of the customer, also those the salesperson
+        # may not read; only for these customers, in the user's own (current) companies
+        values_sudo = self.env["kbe.customer.value"].sudo()
+        values_sudo._kbe_recompute(partners=customers, companies=companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Customer value recomputed for %(count)s customers.", count=len(customers)),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -17,14 +17,21 @@ class TestFoundation(KbeCommon):
         agent = self.env.ref("crm_kbe.group_service_agent")
         manager = self.env.ref("crm_kbe.group_service_manager")
         partner = self.env.ref("crm_kbe.group_partner_manager")
-        self.assertEqual((agent | manager | partner).category_id, category)
+        marketing = self.env.ref("crm_kbe.group_marketing_user")
+        marketing_manager = self.env.ref("crm_kbe.group_marketing_manager")
+        self.assertEqual((agent | manager | partner | marketing | marketing_manager).category_id, category)
         # a service manager is also an agent; a partner program manager works the CRM as a salesman
         self.assertIn(agent, manager.trans_implied_ids)
         self.assertIn(self.env.ref("base.group_user"), agent.trans_implied_ids)
         self.assertIn(self.env.ref("sales_team.group_sale_salesman"), partner.trans_implied_ids)
-        # crm_kbe adds exactly these three groups; sales rights stay Odoo's own
+        # a marketing user works with Odoo's Email Marketing and logs telemarketing calls as a salesman
+        self.assertIn(marketing, marketing_manager.trans_implied_ids)
+        for implied in ("sales_team.group_sale_salesman", "mass_mailing.group_mass_mailing_user"):
+            self.assertIn(self.env.ref(implied), marketing.trans_implied_ids)
+        self.assertNotIn(self.env.ref("sales_team.group_sale_salesman_all_leads"), marketing.trans_implied_ids)
+        # crm_kbe adds exactly these five groups; sales and e-mail marketing rights stay Odoo's own
         kbe_groups = self.env["res.groups"].search([("category_id", "=", category.id)])
-        self.assertEqual(kbe_groups, agent | manager | partner)
+        self.assertEqual(kbe_groups, agent | manager | partner | marketing | marketing_manager)
         self.assertTrue(self.user_service_manager.has_group("crm_kbe.group_service_agent"))
         self.assertFalse(self.user_service_agent.has_group("crm_kbe.group_service_manager"))
         self.assertTrue(self.user_partner_manager.has_group("sales_team.group_sale_salesman"))
