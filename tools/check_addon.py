@@ -36,6 +36,8 @@ SAME_IN_INDONESIAN = {
     "Target",  # KBBI: target
     "Email",  # Odoo's Indonesian translation writes "Email"
     "Halal",  # KBBI: halal
+    "Mailing",  # Odoo's Indonesian translation keeps "Mailing" (Email Marketing)
+    "Telemarketing",  # the word Indonesian marketing uses
 }
 
 
