@@ -41,21 +41,15 @@ class KbeCampaignCommon(KbeCommon):
                 "country_id": indonesia.id,
             }
         )
+        # the campaign's customers, frozen as they are now (reach from their data: Rasa by e-mail,
+        # phone and post, Dapur by e-mail only, Warung by phone and post)
         cls.segment = env["kbe.segment"].create(
-            {"name": "Pelanggan kampanye uji", "kind": "frozen", "user_id": cls.user_marketing.id}
-        )
-        env["kbe.segment.member"].create(
-            [
-                {
-                    "segment_id": cls.segment.id,
-                    "partner_id": cls.rasa.id,
-                    "reach_email": True,
-                    "reach_phone": True,
-                    "reach_post": True,
-                },
-                {"segment_id": cls.segment.id, "partner_id": cls.dapur.id, "reach_email": True},
-                {"segment_id": cls.segment.id, "partner_id": cls.warung.id, "reach_phone": True, "reach_post": True},
-            ]
+            {
+                "name": "Pelanggan kampanye uji",
+                "kind": "frozen",
+                "user_id": cls.user_marketing.id,
+                "domain": str([("id", "in", (cls.rasa | cls.dapur | cls.warung).ids)]),
+            }
         )
         cls.campaign = (
             env["utm.campaign"]
