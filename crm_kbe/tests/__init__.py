@@ -26,6 +26,7 @@ from . import (
     test_marketing_channel,
     test_marketing_evaluation,
     test_marketing_segment,
+    test_marketing_tour,
     test_marketing_value,
     test_mdf,
     test_mdf_portal,
