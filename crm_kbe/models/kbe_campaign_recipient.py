@@ -3,6 +3,8 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# what a reply says, as typed from the letter or the phone
+NOTE_MAX = 5_000
 RESPONSES = [
     ("interested", "Interested"),
     ("order", "Ordered"),
@@ -122,6 +124,8 @@ class KbeCampaignRecipient(models.Model):
     def _kbe_record_response(self, response, note=False, date=None, create_lead=False):
         """Record a response (by hand or from a reply code); a lead if asked for and worth one."""
         self.check_access("write")
+        if note and len(note) > NOTE_MAX:
+            raise UserError(self.env._("The note is too long (at most %(max)s characters).", max=NOTE_MAX))
         values = {"response": response, "date_responded": date or fields.Datetime.now()}
         if note:
             values["note"] = note

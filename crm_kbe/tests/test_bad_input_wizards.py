@@ -75,6 +75,17 @@ class TestBadInputWizards(KbeCallCommon):
         cls.other_company_lead = env["crm.lead"].create(
             {"name": "Prospek C2", "type": "lead", "company_id": cls.company_2.id}
         )
+        # a direct mail of each company, with one letter each
+        recipients = []
+        for company in (env.company, cls.company_2):
+            campaign = env["utm.campaign"].create({"title": f"Surat {company.name}", "company_id": company.id})
+            activity = env["kbe.campaign.activity"].create(
+                {"name": "Surat", "campaign_id": campaign.id, "channel": "direct_mail", "company_id": company.id}
+            )
+            recipients.append(
+                env["kbe.campaign.recipient"].create({"activity_id": activity.id, "partner_id": cls.customer.id})
+            )
+        cls.recipient, cls.recipient_other = recipients
 
     # ------------------------------------------------------------------ the wizards
 
@@ -184,6 +195,28 @@ class TestBadInputWizards(KbeCallCommon):
                     ("someone else's id", {"lead_ids": [(6, 0, self.other_company_lead.ids)]}),
                 ],
             },
+            "kbe.campaign.response.wizard": {
+                "user": self.user_marketing,
+                # the code as typed from the letter: small letters and spaces do not matter
+                "good": {
+                    "reply_code": f" {self.recipient.reply_code.lower()} ",
+                    "response": "interested",
+                    "note": "Minta brosur.",
+                },
+                "watch": (self.recipient, self.recipient_other),
+                "count": "crm.lead",
+                "bad": [
+                    ("empty", {"reply_code": ""}),
+                    ("empty", {"reply_code": "   "}),
+                    ("oversized", {"reply_code": "K" * 5000}),
+                    ("oversized", {"note": BIG_TEXT}),
+                    ("wrong type", {"response": "mungkin"}),
+                    ("wrong type", {"date_responded": "kemarin"}),
+                    ("unknown id", {"reply_code": "KBE-ZZZZZ"}),
+                    ("someone else's id", {"reply_code": self.recipient_other.reply_code}),
+                    ("script", {"note": f"Tertarik {SCRIPT}"}),
+                ],
+            },
             "kbe.partner.scorecard.refresh": {
                 "user": self.user_partner_manager,
                 "good": {"period_kind": "month", "partner_ids": [(6, 0, self.channel_partner.ids)]},
@@ -229,7 +262,11 @@ class TestBadInputWizards(KbeCallCommon):
     def _script_stored(self, wizard):
         """Whether a script reached an HTML field of the wizard or of the calls it made."""
         # sudo: what is stored, whoever may read it
-        records = [wizard.sudo(), self.env["kbe.call"].sudo().search([], order="id desc", limit=5)]
+        records = [
+            wizard.sudo(),
+            self.env["kbe.call"].sudo().search([], order="id desc", limit=5),
+            self.env["crm.lead"].sudo().search([], order="id desc", limit=5),
+        ]
         for records_sudo in records:
             html = [name for name, field in records_sudo._fields.items() if field.type == "html" and field.store]
             for values in records_sudo.read(html):
