@@ -328,6 +328,7 @@ class TestBadInputRoutes(KbeTourCase):
             self.authenticate(spec["user"].login, spec["user"].login)
             cases = self._cases(spec)
             kinds = {kind for kind, *_rest in cases}
+            self.assertLessEqual(kinds, set(KINDS), f"{spec['route']}: a kind of bad input this test does not know")
             self.assertGreaterEqual(len(kinds), 4, f"{spec['route']}: too few kinds of bad input tried")
             for kind, url, form, files, with_token in cases:
                 before = self._state()
