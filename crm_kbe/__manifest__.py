@@ -28,6 +28,7 @@
         "security/ir.model.access.csv",
         "security/kbe_partner_security.xml",
         "security/kbe_marketing_security.xml",
+        "security/kbe_sales_security.xml",
         "data/ir_cron_data.xml",
         "data/kbe_ticket_sequence_data.xml",
         "data/mail_template_data.xml",

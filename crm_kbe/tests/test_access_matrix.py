@@ -19,7 +19,7 @@ AREAS = (
     # the partner program manager is a salesperson too (the channel's deals are opportunities)
     (
         "sales",
-        ("kbe.call", "kbe.lead"),
+        ("kbe.call", "kbe.lead", "kbe.territory", "kbe.sales", "kbe.forecast", "kbe.buying"),
         # marketing users are salespeople too: they log the calls of telemarketing campaigns
         (
             "user_salesman",
