@@ -260,7 +260,9 @@ class CrmLead(models.Model):
         own callers use an empty recordset and get Odoo's result unchanged. Like Odoo's, the
         search runs as the current user: only leads they may read."""
         duplicates = super()._get_lead_duplicates(partner=partner, email=email, include_lost=include_lost)
-        domains = self._kbe_duplicate_domains() if len(self) == 1 else []
+        # crm_kbe's wizard searches its criteria itself, with the count of hidden ones in one query
+        own_search = self.env.context.get("kbe_duplicates_own_search")
+        domains = self._kbe_duplicate_domains() if len(self) == 1 and not own_search else []
         if not domains:
             return duplicates
         # the same states as Odoo's search above
@@ -283,34 +285,41 @@ class CrmLead(models.Model):
         return domains
 
     def _kbe_get_duplicates(self):
-        """Likely duplicates of this lead that the current user may read, found as Odoo's
-        conversion wizard finds them (lost opportunities included)."""
-        self.ensure_one()
-        duplicates = self._get_lead_duplicates(
-            partner=self.partner_id, email=self.partner_id.email or self.email_from, include_lost=True
-        )
-        return duplicates - self._origin
+        """The likely duplicates of this lead that the current user may read, found as Odoo's
+        conversion wizard finds them (lost opportunities included) and by crm_kbe's criteria,
+        and how many more the user may not read (a colleague's lead with the same e-mail, phone
+        or company), so that the wizard can tell them to ask a manager: ``(leads, count)``.
 
-    def _kbe_count_hidden_duplicates(self, visible):
-        """How many likely duplicates of this lead the current user may not read (a colleague's
-        lead with the same e-mail, phone or company), so that the wizard can tell them to ask a
-        manager. The criteria are those above: Odoo's e-mail and customer, and crm_kbe's."""
+        Odoo's search (``_get_lead_duplicates``, with what other addons add to it) runs as the
+        user; crm_kbe's criteria and the count of hidden matches take one more query."""
         self.ensure_one()
-        domains = self._kbe_duplicate_domains()
+        lead = self._origin
         email = self.partner_id.email or self.email_from
-        emails = [email_normalize(part) for part in email_split(email)] if email else []
-        domains += [[("email_normalized", "=", normalized)] for normalized in emails if normalized]
-        if not domains:
-            return 0
-        domain = expression.AND(
-            [
-                expression.OR(domains),
-                ["|", ("type", "=", "opportunity"), ("active", "=", True)],
-                [("id", "not in", [*visible.ids, self._origin.id])],
-            ]
+        duplicates = self.with_context(kbe_duplicates_own_search=True)._get_lead_duplicates(
+            partner=self.partner_id, email=email, include_lost=True
         )
-        # sudo: a count with full rights of what the user cannot see; no record leaves this line
-        return self.env["crm.lead"].sudo().with_context(active_test=False).search_count(domain)
+        domains = self._kbe_duplicate_domains()
+        emails = [email_normalize(part) for part in email_split(email)] if email else []
+        email_domains = [[("email_normalized", "=", normalized)] for normalized in emails if normalized]
+        if not domains and not email_domains:
+            return duplicates - lead, 0
+        state = ["|", ("type", "=", "opportunity"), ("active", "=", True)]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        # sudo: every match, to count those the user may not read; only the ids the user's own
+        # search (record rules applied) also finds leave this method as records
+        matches = Lead.sudo()._search(
+            expression.AND([expression.OR(domains + email_domains), state, [("id", "!=", lead.id)]])
+        )
+        lead_id = SQL.identifier(Lead._table, "id")
+        if domains:
+            visible = Lead._search(expression.AND([expression.OR(domains), state]))
+            readable = SQL("%s IN %s", lead_id, visible.subselect())
+        else:
+            readable = SQL("FALSE")
+        rows = self.env.execute_query(matches.select(lead_id, readable))
+        duplicates |= Lead.browse(match_id for match_id, is_readable in rows if is_readable)
+        hidden = sum(1 for match_id, is_readable in rows if not is_readable and match_id not in duplicates._ids)
+        return duplicates - lead, hidden
 
     # --- conversion: Odoo's steps, batched where Odoo goes lead by lead ---
 

@@ -242,6 +242,26 @@ class TestLeadConvert(KbeSalesCommon):
         self.assertIn(lead, manager_wizard.duplicate_ids)
         self.assertFalse(manager_wizard.hidden_duplicate_message)
 
+    def test_duplicates_by_phone_and_company_name_hidden_ones_counted(self):
+        # crm_kbe's criteria beside Odoo's e-mail: the same phone, the same company name (any case)
+        by_phone = self._lead(name="Telepon masuk", phone="+62 812 7777 0303", type="opportunity")
+        by_name = self._lead(name="Dari pameran", partner_name="pt. warung sehat")
+        lost = self._lead(name="Tahun lalu", partner_name="PT. Warung Sehat", type="opportunity")
+        lost.action_set_lost()
+        self._lead(name="Lain sama sekali", partner_name="CV. Lain", phone="+62 812 0000 0000")
+        # a colleague's lead with the same phone, and one with the same company name
+        self._lead(name="Milik Rina 1", user_id=self.user_colleague.id, phone="+62 812 7777 0303")
+        self._lead(name="Milik Rina 2", user_id=self.user_colleague.id, partner_name="PT. Warung Sehat")
+        lead = self._lead(partner_name="PT. Warung Sehat", contact_name="Wulan", phone="+62 812 7777 0303")
+        wizard = self._wizard(lead)
+        self.assertEqual(
+            set(wizard.duplicate_ids.ids),
+            {by_phone.id, by_name.id, lost.id},
+            "the rep's own leads with that phone or company name, lost opportunities included",
+        )
+        self.assertEqual(wizard.hidden_duplicate_count, 2)
+        self.assertIn("2 similar leads belong to colleagues", wizard.hidden_duplicate_message)
+
     def test_merge_refused_with_a_message_when_target_is_not_writable(self):
         colleague_opportunity = self._lead(
             type="opportunity", user_id=self.user_colleague.id, partner_id=self.customer.id
@@ -315,7 +335,7 @@ class TestLeadConvert(KbeSalesCommon):
             phone="+62 812 5555 0101",
         ).with_user(self.env.user)
         # stock Odoo's wizard: about 80 queries for the same clicks (tools/bench_lead_convert.py)
-        with self.assertQueryCount(kbe_salesman=56):
+        with self.assertQueryCount(kbe_salesman=55):
             wizard = self._wizard(lead)
             wizard.customer_action = "create"
             wizard.save().action_apply()

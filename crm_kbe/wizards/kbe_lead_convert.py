@@ -119,8 +119,7 @@ class KbeLeadConvert(models.TransientModel):
             if len(lead) != 1:
                 wizard.duplicate_ids = wizard.hidden_duplicate_count = False
                 continue
-            wizard.duplicate_ids = lead._kbe_get_duplicates()
-            wizard.hidden_duplicate_count = lead._kbe_count_hidden_duplicates(wizard.duplicate_ids)
+            wizard.duplicate_ids, wizard.hidden_duplicate_count = lead._kbe_get_duplicates()
 
     @api.depends("hidden_duplicate_count")
     def _compute_hidden_duplicate_message(self):
