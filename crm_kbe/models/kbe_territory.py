@@ -105,7 +105,7 @@ class KbeTerritory(models.Model):
         help="Region at the top, areas inside regions, territories inside areas: the deeper, the more specific.",
     )
     # relations
-    parent_id = fields.Many2one("kbe.territory", string="Parent", index=True, ondelete="restrict", check_company=True)
+    parent_id = fields.Many2one("kbe.territory", index=True, ondelete="restrict", check_company=True)
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("kbe.territory", "parent_id", string="Sub-territories")
     team_id = fields.Many2one("crm.team", string="Sales Team", check_company=True, tracking=True)
@@ -282,19 +282,16 @@ class KbeTerritory(models.Model):
     @api.model
     @ormcache("company_id")
     def _kbe_rules(self, company_id):
-        """The active territories of the company as plain tuples, sorted by specificity (most
-        specific first): (id, parent_id, depth, kinds, countries, states, cities, ranges,
-        industries, sizes, team_id, user_id, channel_partner_id). Cached until a territory or a
-        postal-code range changes; an empty tuple when the company has none."""
+        """The active territories of the company as plain tuples, parents before children: (id,
+        parent_id, depth, kinds, countries, states, cities, ranges, industries, sizes, team_id,
+        user_id, channel_partner_id, sequence). Cached until a territory or a postal-code range
+        changes; an empty tuple when the company has none."""
         # sudo: the rules place every user's records, whatever the user may read; plain ids only
-        territories = (
-            self.sudo()
-            .with_context(active_test=True)
-            .search_fetch(
-                [("company_id", "=", company_id)],
-                ["parent_id", "parent_path", "sequence", "city_names", "team_id", "user_id", "kbe_channel_partner_id"]
-                + ["country_ids", "state_ids", "industry_ids", *COMPANY_SIZE_FIELDS.values()],
-            )
+        territory_sudo = self.sudo().with_context(active_test=True)
+        territories = territory_sudo.search_fetch(
+            [("company_id", "=", company_id)],
+            ["parent_id", "parent_path", "sequence", "city_names", "team_id", "user_id", "kbe_channel_partner_id"]
+            + ["country_ids", "state_ids", "industry_ids", *COMPANY_SIZE_FIELDS.values()],
         )
         if not territories:
             return ()

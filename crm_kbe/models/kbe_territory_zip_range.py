@@ -14,7 +14,7 @@ class KbeTerritoryZipRange(models.Model):
     _order = "territory_id, zip_from"
     _rec_name = "zip_from"
 
-    territory_id = fields.Many2one("kbe.territory", string="Territory", required=True, index=True, ondelete="cascade")
+    territory_id = fields.Many2one("kbe.territory", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="territory_id.company_id", store=True, index=True)
     zip_from = fields.Char(string="From", required=True)
     zip_to = fields.Char(string="To", help="Leave empty for a single postal code.")
