@@ -126,7 +126,7 @@ def main():
         for volume in volumes:
             values = lead_values(indonesia, volume)
             with measure(cr, "_kbe_place_in_territories", volume):
-                Lead._kbe_place_in_territories(values)
+                values = Lead._kbe_place_in_territories(values)
             placed = sum(1 for vals in values if vals.get("kbe_territory_id"))
             print(f"  {'':<52} ({placed:,} placed)")
 

@@ -393,10 +393,12 @@ class KbeTerritory(models.Model):
     @api.model
     def _kbe_assignment(self, company_id, territory_id):
         """(team_id, user_id, channel_partner_id) a territory gives its records."""
-        for rule in self._kbe_rules(company_id):
-            if rule[0] == territory_id:
-                return rule[10], rule[11], rule[12]
-        return False, False, False
+        return self._kbe_assignments(company_id).get(territory_id, (False, False, False))
+
+    @api.model
+    @ormcache("company_id")
+    def _kbe_assignments(self, company_id):
+        return {rule[0]: (rule[10], rule[11], rule[12]) for rule in self._kbe_rules(company_id)}
 
     @api.model
     @ormcache()
