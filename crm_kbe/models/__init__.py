@@ -36,6 +36,7 @@ from . import (
     kbe_service_team,
     kbe_sla_policy,
     kbe_territory,
+    kbe_territory_zip_range,
     kbe_ticket,
     kbe_ticket_sla,
     kbe_ticket_stage,

@@ -48,6 +48,8 @@ from . import (
     test_service_order,
     test_service_reach,
     test_service_tour,
+    test_territory,
+    test_territory_realign,
     test_ticket,
     test_ticket_batch,
     test_ticket_mail,

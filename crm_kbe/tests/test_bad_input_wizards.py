@@ -78,6 +78,10 @@ class TestBadInputWizards(KbeCallCommon):
                 env["kbe.campaign.recipient"].create({"activity_id": activity.id, "partner_id": cls.customer.id})
             )
         cls.recipient, cls.recipient_other = recipients
+        # a lead entered before its territory existed, and a territory of the other company
+        cls.territory_lead = env["crm.lead"].create({"name": "Katering Kota Uji", "city": "Kota Uji"})
+        cls.territory = env["kbe.territory"].create({"name": "Wilayah Uji", "city_names": "Kota Uji"})
+        cls.territory_company_2 = env["kbe.territory"].create({"name": "Wilayah C2", "company_id": cls.company_2.id})
 
     # ------------------------------------------------------------------ the wizards
 
@@ -221,6 +225,22 @@ class TestBadInputWizards(KbeCallCommon):
                     ("negative", {"partner_ids": [(6, 0, [-1])]}),
                     ("unknown id", {"partner_ids": [(6, 0, [UNKNOWN_ID])]}),
                     ("someone else's id", {"partner_ids": [(6, 0, self.partner_company_2.ids)]}),
+                ],
+                "as_other": self.user_salesman,
+            },
+            "kbe.territory.realign": {
+                "user": self.user_sales_manager,
+                "good": {"territory_ids": [(6, 0, self.territory.ids)], "scope": "all", "reassign": False},
+                "watch": (self.territory_lead, self.territory),
+                "bad": [
+                    ("empty", {"company_id": False}),
+                    ("empty", {"scope": False}),
+                    ("wrong type", {"scope": "semua"}),
+                    ("negative", {"territory_ids": [(6, 0, [-1])]}),
+                    ("unknown id", {"territory_ids": [(6, 0, [UNKNOWN_ID])]}),
+                    ("unknown id", {"company_id": UNKNOWN_ID}),
+                    ("someone else's id", {"territory_ids": [(6, 0, self.territory_company_2.ids)]}),
+                    ("someone else's id", {"company_id": self.company_2.id, "territory_ids": [(6, 0, [])]}),
                 ],
                 "as_other": self.user_salesman,
             },
