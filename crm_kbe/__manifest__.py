@@ -80,6 +80,8 @@
         "report/kbe_campaign_letter_reports.xml",
         "report/kbe_campaign_report_views.xml",
         "views/kbe_customer_value_views.xml",
+        "wizards/kbe_stage_override.xml",
+        "views/kbe_sales_method_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -97,6 +99,7 @@
         "demo/kbe_segment_demo.xml",
         "demo/kbe_campaign_demo.xml",
         "demo/kbe_customer_value_demo.xml",
+        "demo/kbe_sales_method_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

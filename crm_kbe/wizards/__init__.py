@@ -5,4 +5,5 @@ from . import (
     kbe_lead_convert,
     kbe_lead_forward_wizard,
     kbe_partner_scorecard_refresh,
+    kbe_stage_override,
 )
