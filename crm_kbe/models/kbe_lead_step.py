@@ -27,8 +27,12 @@ class KbeLeadStep(models.Model):
     done_uid = fields.Many2one(
         "res.users", string="Done By", compute="_compute_done_by", store=True, readonly=False, precompute=True
     )
-    done_date = fields.Datetime(string="Done On", compute="_compute_done_by", store=True, readonly=False, precompute=True)
-    skipped = fields.Boolean(readonly=True, help="Left open when a manager overrode the stage or an order won the deal.")
+    done_date = fields.Datetime(
+        string="Done On", compute="_compute_done_by", store=True, readonly=False, precompute=True
+    )
+    skipped = fields.Boolean(
+        readonly=True, help="Left open when a manager overrode the stage or an order won the deal."
+    )
     skip_note = fields.Char(string="Skip Note", readonly=True)
 
     _sql_constraints = [

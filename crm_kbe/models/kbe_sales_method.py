@@ -78,7 +78,7 @@ class KbeSalesMethod(models.Model):
     @api.constrains("stage_ids")
     def _check_steps_in_stages(self):
         for method in self:
-            outside = method.step_ids.filtered(lambda step: step.stage_id not in method.stage_ids)
+            outside = method.step_ids.filtered(lambda step, method=method: step.stage_id not in method.stage_ids)
             if outside:
                 raise ValidationError(
                     self.env._(

@@ -28,7 +28,9 @@ class KbeSalesMethodStep(models.Model):
         help="The step is ticked on its own when this is true of the opportunity.",
     )
     # relations
-    method_id = fields.Many2one("kbe.sales.method", string="Sales Method", required=True, ondelete="cascade", index=True)
+    method_id = fields.Many2one(
+        "kbe.sales.method", string="Sales Method", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="method_id.company_id", store=True, index=True)
     stage_id = fields.Many2one("crm.stage", string="Stage", required=True, ondelete="cascade", index=True)
     stage_sequence = fields.Integer(related="stage_id.sequence", string="Stage Sequence", store=True)

@@ -84,9 +84,7 @@ class TestBuyingCenter(KbeSalesMethodCommon):
         self.user_sales_all.company_ids |= other_company
         Member = self.env["kbe.buying.center.member"].with_user(self.user_sales_all)
         self.assertEqual(Member.search([("id", "=", member.id)]), member)
-        self.assertFalse(
-            Member.with_context(allowed_company_ids=other_company.ids).search([("id", "=", member.id)])
-        )
+        self.assertFalse(Member.with_context(allowed_company_ids=other_company.ids).search([("id", "=", member.id)]))
 
     def test_buying_centre_shows_on_b2b_opportunities(self):
         arch = self.env["crm.lead"].get_views([(False, "form")])["views"]["form"]["arch"]

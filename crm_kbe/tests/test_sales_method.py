@@ -217,7 +217,9 @@ class TestStageOverride(KbeSalesMethodCommon):
     def test_manager_overrides_with_a_logged_reason(self):
         opportunity = self._opportunity()
         wizard_form = Form(
-            self.env["kbe.stage.override"].with_user(self.user_sales_manager).with_context(default_lead_id=opportunity.id)
+            self.env["kbe.stage.override"]
+            .with_user(self.user_sales_manager)
+            .with_context(default_lead_id=opportunity.id)
         )
         self.assertEqual(wizard_form.stage_id, self.stage_qualified, "the next stage is proposed")
         self.assertIn("Needs confirmed", wizard_form.open_steps)
@@ -281,7 +283,8 @@ class TestStageOverride(KbeSalesMethodCommon):
         )
         self.assertTrue(opportunity.stage_id.is_won, "a quotation for the opportunity is a fact: it wins it")
         self.assertEqual(
-            opportunity.kbe_step_ids.filtered("skipped").step_id, self.step_needs | self.step_decision | self.step_proposal
+            opportunity.kbe_step_ids.filtered("skipped").step_id,
+            self.step_needs | self.step_decision | self.step_proposal,
         )
         self.assertIn(order.name, opportunity.kbe_step_ids.filtered("skipped")[0].skip_note)
         self.assertTrue(
@@ -306,8 +309,10 @@ class TestSalesMethodConfiguration(KbeSalesMethodCommon):
 
     def test_new_step_reaches_the_open_opportunities(self):
         opportunity = self._opportunity()
-        step = self.env["kbe.sales.method.step"].with_user(self.user_sales_manager).create(
-            {"method_id": self.method.id, "stage_id": self.stage_new.id, "name": "Menu sent"}
+        step = (
+            self.env["kbe.sales.method.step"]
+            .with_user(self.user_sales_manager)
+            .create({"method_id": self.method.id, "stage_id": self.stage_new.id, "name": "Menu sent"})
         )
         self.assertIn(step, opportunity.kbe_step_ids.step_id)
         with self.assertRaises(UserError) as refusal:

@@ -64,8 +64,6 @@ class KbeStageOverride(models.TransientModel):
         if not reason:
             raise UserError(self.env._("Give the reason for overriding the stage."))
         if len(reason) > REASON_MAX:
-            raise UserError(
-                self.env._("The reason is too long: at most %(max)s characters.", max=REASON_MAX)
-            )
+            raise UserError(self.env._("The reason is too long: at most %(max)s characters.", max=REASON_MAX))
         lead._kbe_override_stage(self.stage_id, reason)
         return {"type": "ir.actions.act_window_close"}
