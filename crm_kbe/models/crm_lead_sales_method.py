@@ -140,22 +140,15 @@ class CrmLead(models.Model):
         target_key = self._kbe_stage_key(target_stage)
         # sudo: the method's steps and the opportunity's checklist, whoever moves it: a rule must
         # not hide an open step
-        resolved = {
-            (step.lead_id.id, step.step_id.id)
-            for step in self.env["kbe.lead.step"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("lead_id", "in", [lead.id for lead in forward]),
-                    "|",
-                    ("done", "=", True),
-                    ("skipped", "=", True),
-                ],
-                ["lead_id", "step_id"],
-            )
-        }
+        Row_sudo = self.env["kbe.lead.step"].sudo()
+        rows_sudo = Row_sudo.search_fetch(
+            [("lead_id", "in", [lead.id for lead in forward]), "|", ("done", "=", True), ("skipped", "=", True)],
+            ["lead_id", "step_id"],
+        )
+        resolved = {(row.lead_id.id, row.step_id.id) for row in rows_sudo}
         open_steps = {}
         for lead, method in forward.items():
+            # sudo: as above, the method's steps
             steps = method.sudo().step_ids.filtered(
                 lambda step, lead=lead: step.required
                 and self._kbe_stage_key(step.stage_id) < target_key
@@ -199,21 +192,22 @@ class CrmLead(models.Model):
             return
         # sudo: the checklist is part of the opportunity: whoever may create or change the
         # opportunity (a mail gateway, a service agent's ticket) gets its rows
-        existing = self.env["kbe.lead.step"].sudo().search([("lead_id", "in", leads.ids)])
-        by_lead = defaultdict(lambda: self.env["kbe.lead.step"].sudo())
-        for row in existing:
+        Row_sudo = self.env["kbe.lead.step"].sudo()
+        by_lead = defaultdict(lambda: Row_sudo)
+        for row in Row_sudo.search([("lead_id", "in", leads.ids)]):
             by_lead[row.lead_id.id] |= row
-        to_create, to_drop = [], self.env["kbe.lead.step"].sudo()
+        to_create, to_drop = [], Row_sudo
         for lead in leads:
             method = method_of.get(lead)
             rows = by_lead[lead.id]
+            # sudo: as above, the steps of the method
             steps = method.sudo().step_ids if method else self.env["kbe.sales.method.step"]
             to_drop |= rows.filtered(lambda row, steps=steps: row.step_id not in steps and not row.done)
             present = rows.step_id
             to_create += [{"lead_id": lead.id, "step_id": step.id} for step in steps if step not in present]
         to_drop.unlink()
         if to_create:
-            self.env["kbe.lead.step"].sudo().create(to_create)
+            Row_sudo.create(to_create)
         self.filtered(lambda lead: lead in method_of)._kbe_apply_auto_steps()
 
     def _kbe_apply_auto_steps(self):
@@ -221,27 +215,16 @@ class CrmLead(models.Model):
         if not self or not self.env["kbe.sales.method"]._kbe_method_index():
             return
         # sudo: facts of the opportunity tick its checklist, whoever recorded them
-        steps_sudo = (
-            self.env["kbe.lead.step"]
-            .sudo()
-            .search(
-                [
-                    ("lead_id", "in", self.ids),
-                    ("done", "=", False),
-                    ("step_id.auto_rule", "=", "decision_maker"),
-                ]
-            )
+        Row_sudo = self.env["kbe.lead.step"].sudo()
+        rows_sudo = Row_sudo.search(
+            [("lead_id", "in", self.ids), ("done", "=", False), ("step_id.auto_rule", "=", "decision_maker")]
         )
-        if not steps_sudo:
+        if not rows_sudo:
             return
-        # sudo: as above
-        with_decision_maker = set(
-            self.env["kbe.buying.center.member"]
-            .sudo()
-            .search([("lead_id", "in", steps_sudo.lead_id.ids), ("role", "=", "decision_maker")])
-            .lead_id.ids
-        )
-        steps_sudo.filtered(lambda step: step.lead_id.id in with_decision_maker).write(
+        # sudo: as above, whoever recorded the buying centre
+        Member_sudo = self.env["kbe.buying.center.member"].sudo()
+        deciders = Member_sudo.search([("lead_id", "in", rows_sudo.lead_id.ids), ("role", "=", "decision_maker")])
+        rows_sudo.filtered(lambda row: row.lead_id in deciders.lead_id).write(
             {"done": True, "done_uid": self.env.user.id, "done_date": fields.Datetime.now()}
         )
 

@@ -45,7 +45,7 @@ class KbeBuyingCenterMember(models.Model):
     # state
     role = fields.Selection(BUYING_ROLES, required=True, default="influencer")
     attitude = fields.Selection(ATTITUDES, required=True, default="neutral")
-    influence = fields.Selection(INFLUENCE_LEVELS, string="Influence", required=True, default="medium")
+    influence = fields.Selection(INFLUENCE_LEVELS, required=True, default="medium")
     notes = fields.Text()
 
     _sql_constraints = [

@@ -13,7 +13,7 @@ class KbeLeadStep(models.Model):
 
     # identity
     lead_id = fields.Many2one("crm.lead", string="Opportunity", required=True, ondelete="cascade", index=True)
-    step_id = fields.Many2one("kbe.sales.method.step", string="Step", required=True, ondelete="cascade", index=True)
+    step_id = fields.Many2one("kbe.sales.method.step", required=True, ondelete="cascade", index=True)
     # the lead's company when the row is made (a compute on lead_id alone: writing a lead, Odoo's
     # hot path, then costs no search of its steps)
     company_id = fields.Many2one(
@@ -33,7 +33,7 @@ class KbeLeadStep(models.Model):
     skipped = fields.Boolean(
         readonly=True, help="Left open when a manager overrode the stage or an order won the deal."
     )
-    skip_note = fields.Char(string="Skip Note", readonly=True)
+    skip_note = fields.Char(readonly=True)
 
     _sql_constraints = [
         ("lead_step_unique", "unique(lead_id, step_id)", "A step appears once on an opportunity."),

@@ -22,7 +22,7 @@ class KbeSalesMethod(models.Model):
     name = fields.Char(required=True, translate=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     sequence = fields.Integer(default=10)
-    sales_style = fields.Selection(SALES_STYLES, string="Sales Style", required=True, tracking=True)
+    sales_style = fields.Selection(SALES_STYLES, required=True, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )

@@ -32,7 +32,7 @@ class KbeSalesMethodStep(models.Model):
         "kbe.sales.method", string="Sales Method", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="method_id.company_id", store=True, index=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", required=True, ondelete="cascade", index=True)
+    stage_id = fields.Many2one("crm.stage", required=True, ondelete="cascade", index=True)
     stage_sequence = fields.Integer(related="stage_id.sequence", string="Stage Sequence", store=True)
 
     @api.constrains("stage_id", "method_id")
