@@ -40,8 +40,8 @@ class CrmLead(models.Model):
         for lead in in_form:
             required = lead.kbe_step_ids.filtered("required")
             counts[lead._origin.id] = [len(required), len(required.filtered("done"))]
-        lead_ids = [lead_id for lead_id in (self - in_form)._ids if lead_id]
-        if lead_ids and self.env["kbe.sales.method"]._kbe_method_index():
+        lead_ids = [lead.id for lead in (self - in_form)._kbe_method_of()]
+        if lead_ids:
             groups = self.env["kbe.lead.step"]._read_group(
                 [("lead_id", "in", lead_ids), ("step_id.required", "=", True)], ["lead_id", "done"], ["__count"]
             )
@@ -75,6 +75,21 @@ class CrmLead(models.Model):
             self._kbe_check_stage_move(stage, forward)
         if {"stage_id", "type", "team_id", "kbe_sales_style", "company_id"} & set(vals):
             self._kbe_sync_steps()
+        return result
+
+    def _merge_dependences(self, opportunities):
+        """The buying centre of the merged opportunities moves to the result (a contact already
+        in its buying centre is not added twice)."""
+        result = super()._merge_dependences(opportunities)
+        others = opportunities - self
+        if others:
+            # sudo: the user merging may change every merged opportunity (Odoo checks it)
+            members_sudo = self.env["kbe.buying.center.member"].sudo().search([("lead_id", "in", others.ids)])
+            present = self.sudo().kbe_buying_center_ids.partner_id
+            for member_sudo in members_sudo:
+                if member_sudo.partner_id not in present:
+                    member_sudo.lead_id = self
+                    present |= member_sudo.partner_id
         return result
 
     # ------------------------------------------------------------
@@ -182,14 +197,13 @@ class CrmLead(models.Model):
         )
 
     def _kbe_sync_steps(self):
-        """Give these opportunities one checklist row per step of their method (and drop the open
-        rows of a method they no longer follow). No query where no method is defined."""
-        if not self or not self.env["kbe.sales.method"]._kbe_method_index():
-            return
+        """Give these opportunities one checklist row per step of their method, and drop the open
+        rows of another method they followed before. No query for opportunities without a method
+        (the rows of a method they left stay, unused, and come back to life if they return)."""
         method_of = self._kbe_method_of()
-        leads = self if method_of else self.filtered("kbe_step_ids")
-        if not leads:
+        if not method_of:
             return
+        leads = self.browse([lead.id for lead in method_of])
         # sudo: the checklist is part of the opportunity: whoever may create or change the
         # opportunity (a mail gateway, a service agent's ticket) gets its rows
         Row_sudo = self.env["kbe.lead.step"].sudo()
@@ -197,18 +211,17 @@ class CrmLead(models.Model):
         for row in Row_sudo.search([("lead_id", "in", leads.ids)]):
             by_lead[row.lead_id.id] |= row
         to_create, to_drop = [], Row_sudo
-        for lead in leads:
-            method = method_of.get(lead)
+        for lead, method in method_of.items():
             rows = by_lead[lead.id]
             # sudo: as above, the steps of the method
-            steps = method.sudo().step_ids if method else self.env["kbe.sales.method.step"]
+            steps = method.sudo().step_ids
             to_drop |= rows.filtered(lambda row, steps=steps: row.step_id not in steps and not row.done)
             present = rows.step_id
             to_create += [{"lead_id": lead.id, "step_id": step.id} for step in steps if step not in present]
         to_drop.unlink()
         if to_create:
             Row_sudo.create(to_create)
-        self.filtered(lambda lead: lead in method_of)._kbe_apply_auto_steps()
+        leads._kbe_apply_auto_steps()
 
     def _kbe_apply_auto_steps(self):
         """Tick the open steps done by facts: "a decision maker is in the buying centre"."""

@@ -96,3 +96,17 @@ class TestBuyingCenter(KbeSalesMethodCommon):
         roles = {member.partner_id.name: (member.role, member.attitude) for member in sari.kbe_buying_center_ids}
         self.assertEqual(roles["Hendra Gunawan"], ("decision_maker", "sceptic"))
         self.assertEqual(roles["Dewi Lestari"], ("influencer", "champion"))
+
+    def test_merge_keeps_the_buying_centre(self):
+        first, second = self._opportunity(name="Satu"), self._opportunity(name="Dua")
+        Member = self.env["kbe.buying.center.member"].with_user(self.user_salesman)
+        Member.create({"lead_id": first.id, "partner_id": self.director.id, "role": "decision_maker"})
+        Member.create({"lead_id": second.id, "partner_id": self.director.id, "role": "user"})
+        Member.create({"lead_id": second.id, "partner_id": self.secretary.id, "role": "gatekeeper"})
+        result = (first | second).with_user(self.user_salesman).merge_opportunity(auto_unlink=True)
+        self.assertEqual(
+            sorted((m.partner_id.name, m.role) for m in result.kbe_buying_center_ids),
+            sorted(
+                [("Bapak Direktur", "decision_maker" if result == first else "user"), ("Mbak Sekretaris", "gatekeeper")]
+            ),
+        )
