@@ -84,8 +84,9 @@ class CrmLead(models.Model):
         others = opportunities - self
         if others:
             # sudo: the user merging may change every merged opportunity (Odoo checks it)
-            members_sudo = self.env["kbe.buying.center.member"].sudo().search([("lead_id", "in", others.ids)])
-            present = self.sudo().kbe_buying_center_ids.partner_id
+            Member_sudo = self.env["kbe.buying.center.member"].sudo()
+            members_sudo = Member_sudo.search([("lead_id", "in", others.ids)])
+            present = Member_sudo.search([("lead_id", "=", self.id)]).partner_id
             for member_sudo in members_sudo:
                 if member_sudo.partner_id not in present:
                     member_sudo.lead_id = self
