@@ -82,6 +82,8 @@
         "views/kbe_customer_value_views.xml",
         "views/kbe_territory_views.xml",
         "wizards/kbe_territory_realign.xml",
+        "wizards/kbe_stage_override.xml",
+        "views/kbe_sales_method_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -100,6 +102,7 @@
         "demo/kbe_campaign_demo.xml",
         "demo/kbe_customer_value_demo.xml",
         "demo/kbe_territory_demo.xml",
+        "demo/kbe_sales_method_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

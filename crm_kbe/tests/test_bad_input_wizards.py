@@ -82,6 +82,30 @@ class TestBadInputWizards(KbeCallCommon):
         cls.territory_lead = env["crm.lead"].create({"name": "Katering Kota Uji", "city": "Kota Uji"})
         cls.territory = env["kbe.territory"].create({"name": "Wilayah Uji", "city_names": "Kota Uji"})
         cls.territory_company_2 = env["kbe.territory"].create({"name": "Wilayah C2", "company_id": cls.company_2.id})
+        # an opportunity of a key-account method with a step open, for the stage override, and a
+        # stage of another team
+        cls.stage_new, cls.stage_qualified = env.ref("crm.stage_lead1"), env.ref("crm.stage_lead2")
+        env["kbe.sales.method"].search([("sales_style", "=", "key_account")]).action_archive()
+        env["kbe.sales.method"].create(
+            {
+                "name": "Key Account Uji",
+                "sales_style": "key_account",
+                "team_ids": [(6, 0, cls.team.ids)],
+                "stage_ids": [(6, 0, (cls.stage_new | cls.stage_qualified).ids)],
+                "step_ids": [(0, 0, {"name": "Rapat direksi", "stage_id": cls.stage_new.id})],
+            }
+        )
+        cls.override_lead = env["crm.lead"].create(
+            {
+                "name": "Kontrak tahunan",
+                "type": "opportunity",
+                "team_id": cls.team.id,
+                "kbe_sales_style": "key_account",
+                "stage_id": cls.stage_new.id,
+                "user_id": cls.user_salesman.id,
+            }
+        )
+        cls.other_team_stage = env["crm.stage"].create({"name": "Tahap Tim Lain", "team_id": cls.other_team.id})
 
     # ------------------------------------------------------------------ the wizards
 
@@ -212,6 +236,31 @@ class TestBadInputWizards(KbeCallCommon):
                     ("someone else's id", {"reply_code": self.recipient_other.reply_code}),
                     ("script", {"note": f"Tertarik {SCRIPT}"}),
                 ],
+            },
+            "kbe.stage.override": {
+                "user": self.user_sales_manager,
+                "good": {
+                    "lead_id": self.override_lead.id,
+                    "stage_id": self.stage_qualified.id,
+                    "reason": "Direksi sudah setuju lewat telepon.",
+                },
+                "watch": (self.override_lead,),
+                "count": "mail.message",
+                "bad": [
+                    ("empty", {"reason": ""}),
+                    ("empty", {"reason": "   "}),
+                    ("empty", {"stage_id": False}),
+                    ("empty", {"lead_id": False}),
+                    ("oversized", {"reason": BIG_TEXT}),
+                    ("wrong type", {"stage_id": "tahap"}),
+                    ("negative", {"lead_id": -1}),
+                    ("unknown id", {"lead_id": UNKNOWN_ID}),
+                    ("unknown id", {"stage_id": UNKNOWN_ID}),
+                    ("someone else's id", {"lead_id": self.other_company_lead.id}),
+                    ("someone else's id", {"stage_id": self.other_team_stage.id}),
+                    ("script", {"reason": f"Direksi setuju {SCRIPT}"}),
+                ],
+                "as_other": self.user_salesman,
             },
             "kbe.partner.scorecard.refresh": {
                 "user": self.user_partner_manager,

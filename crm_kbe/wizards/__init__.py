@@ -6,4 +6,5 @@ from . import (
     kbe_lead_forward_wizard,
     kbe_partner_scorecard_refresh,
     kbe_territory_realign,
+    kbe_stage_override,
 )
