@@ -80,6 +80,11 @@
         "report/kbe_campaign_letter_reports.xml",
         "report/kbe_campaign_report_views.xml",
         "views/kbe_customer_value_views.xml",
+        "data/kbe_forecast_cron_data.xml",
+        "views/crm_lead_forecast_views.xml",
+        "views/kbe_sales_target_views.xml",
+        "views/kbe_forecast_views.xml",
+        "report/kbe_forecast_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -97,6 +102,7 @@
         "demo/kbe_segment_demo.xml",
         "demo/kbe_campaign_demo.xml",
         "demo/kbe_customer_value_demo.xml",
+        "demo/kbe_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
