@@ -17,7 +17,7 @@ class KbeForecastSnapshot(models.Model):
     _rec_name = "week"
 
     # identity
-    target_id = fields.Many2one("kbe.sales.target", string="Target", required=True, index=True, ondelete="cascade")
+    target_id = fields.Many2one("kbe.sales.target", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="target_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     target_type = fields.Selection(related="target_id.target_type", store=True, string="Target For")
@@ -29,11 +29,11 @@ class KbeForecastSnapshot(models.Model):
     week_start = fields.Date(string="Week", required=True, readonly=True, help="The Monday of the ISO week.")
     week = fields.Char(string="ISO Week", required=True, readonly=True)
     # figures on that day
-    closed_won = fields.Monetary(string="Closed Won", readonly=True, aggregator="sum")
+    closed_won = fields.Monetary(readonly=True, aggregator="sum")
     commit_amount = fields.Monetary(string="Commit", readonly=True, aggregator="sum")
-    best_case = fields.Monetary(string="Best Case", readonly=True, aggregator="sum")
+    best_case = fields.Monetary(readonly=True, aggregator="sum")
     weighted = fields.Monetary(string="Weighted Pipeline", readonly=True, aggregator="sum")
-    invoiced = fields.Monetary(string="Invoiced", readonly=True, aggregator="sum")
+    invoiced = fields.Monetary(readonly=True, aggregator="sum")
     target_won = fields.Monetary(string="Won Target", readonly=True, aggregator="sum")
     target_invoiced = fields.Monetary(string="Invoiced Target", readonly=True, aggregator="sum")
     gap = fields.Monetary(string="Gap to Target", readonly=True, aggregator="sum")

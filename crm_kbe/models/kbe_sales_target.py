@@ -58,7 +58,6 @@ class KbeSalesTarget(models.Model):
     )
     territory_id = fields.Many2one(
         "kbe.territory",
-        string="Territory",
         index="btree_not_null",
         check_company=True,
         compute="_compute_territory_id",
@@ -77,16 +76,16 @@ class KbeSalesTarget(models.Model):
         help="The first day of the month or quarter (any day of it is moved to its first day).",
     )
     date_to = fields.Date(string="Period End", compute="_compute_date_to", store=True)
-    period_name = fields.Char(string="Period Name", compute="_compute_date_to", store=True)
+    period_name = fields.Char(compute="_compute_date_to", store=True)
     # targets
     target_won = fields.Monetary(string="Won Revenue Target", tracking=True)
     target_invoiced = fields.Monetary(string="Invoiced Revenue Target", tracking=True)
     # figures of the period, from the forecast
-    closed_won = fields.Monetary(compute="_compute_figures", string="Closed Won")
+    closed_won = fields.Monetary(compute="_compute_figures")
     commit_amount = fields.Monetary(compute="_compute_figures", string="Commit")
-    best_case = fields.Monetary(compute="_compute_figures", string="Best Case")
+    best_case = fields.Monetary(compute="_compute_figures")
     weighted = fields.Monetary(compute="_compute_figures", string="Weighted Pipeline")
-    invoiced = fields.Monetary(compute="_compute_figures", string="Invoiced")
+    invoiced = fields.Monetary(compute="_compute_figures")
     gap = fields.Monetary(compute="_compute_figures", string="Gap to Target", help="Won target − closed won.")
     gap_invoiced = fields.Monetary(
         compute="_compute_figures", string="Gap to Invoiced Target", help="Invoiced target − invoiced."
@@ -95,7 +94,7 @@ class KbeSalesTarget(models.Model):
     invoiced_progress = fields.Float(compute="_compute_figures", string="Invoiced (%)")
     opportunity_count = fields.Integer(compute="_compute_figures", string="Opportunities")
     snapshot_ids = fields.One2many("kbe.forecast.snapshot", "target_id", string="Snapshots")
-    snapshot_count = fields.Integer(compute="_compute_snapshot_count", string="Snapshot Count")
+    snapshot_count = fields.Integer(compute="_compute_snapshot_count")
 
     @api.depends("period_name", "target_type", "user_id.name", "team_id.name", "territory_id.complete_name")
     def _compute_name(self):
@@ -304,6 +303,7 @@ class KbeSalesTarget(models.Model):
         """SQL of the figures of these targets, one row per target that has any: target_id, then
         FIGURES, opportunity_count (and lead_ids), from the forecast lines of its subject in its
         period: one statement for the whole batch, whatever its size."""
+        targets = self._origin
         leads = (
             SQL(", ARRAY_AGG(lead_id) FILTER (WHERE line_type = 'opportunity') AS lead_ids") if with_leads else SQL()
         )
@@ -322,6 +322,7 @@ class KbeSalesTarget(models.Model):
                   LEFT JOIN kbe_territory rt ON rt.id = r.territory_id
                  WHERE r.line_type != 'target'
                    AND r.company_id = ANY(%(companies)s)
+                   AND (r.user_id = ANY(%(users)s) OR r.team_id = ANY(%(teams)s) OR %(territories)s)
                    AND r.date BETWEEN (SELECT MIN(date_from) FROM targets) AND (SELECT MAX(date_to) FROM targets)
             ), matched AS (
                 SELECT t.id AS target_id, l.*
@@ -350,8 +351,18 @@ class KbeSalesTarget(models.Model):
               FROM matched
              GROUP BY target_id
             """,
-            ids=self._origin.ids or [0],
-            companies=self._origin.company_id.ids or [0],
+            ids=targets.ids or [0],
+            companies=targets.company_id.ids or [0],
+            users=targets.user_id.ids,
+            teams=targets.team_id.ids,
+            territories=SQL(
+                """r.territory_id IN (SELECT c.id FROM kbe_territory c
+                                        JOIN kbe_territory p ON starts_with(c.parent_path, p.parent_path)
+                                       WHERE p.id = ANY(%s))""",
+                targets.territory_id.ids,
+            )
+            if targets.territory_id
+            else SQL("FALSE"),
             leads=leads,
         )
 

@@ -93,19 +93,19 @@ class KbeForecastReport(models.Model):
     date = fields.Date(readonly=True, help="Won on, expected closing, invoice date, or the target's period start.")
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    target_id = fields.Many2one("kbe.sales.target", string="Target", readonly=True)
+    target_id = fields.Many2one("kbe.sales.target", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    territory_id = fields.Many2one("kbe.territory", string="Territory", readonly=True)
+    territory_id = fields.Many2one("kbe.territory", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    forecast_category = fields.Selection(FORECAST_CATEGORIES, string="Forecast Category", readonly=True)
-    closed_won = fields.Monetary(string="Closed Won", readonly=True, aggregator="sum")
+    forecast_category = fields.Selection(FORECAST_CATEGORIES, readonly=True)
+    closed_won = fields.Monetary(readonly=True, aggregator="sum")
     commit_amount = fields.Monetary(
         string="Commit", readonly=True, aggregator="sum", help="Closed won plus the open opportunities in Commit."
     )
     best_case = fields.Monetary(
-        string="Best Case", readonly=True, aggregator="sum", help="Commit plus the open opportunities in Best Case."
+        readonly=True, aggregator="sum", help="Commit plus the open opportunities in Best Case."
     )
     weighted = fields.Monetary(
         string="Weighted Pipeline",
@@ -113,9 +113,7 @@ class KbeForecastReport(models.Model):
         aggregator="sum",
         help="Expected revenue × probability of the open opportunities, but the omitted ones.",
     )
-    invoiced = fields.Monetary(
-        string="Invoiced", readonly=True, aggregator="sum", help="Posted invoices minus credit notes, untaxed."
-    )
+    invoiced = fields.Monetary(readonly=True, aggregator="sum", help="Posted invoices minus credit notes, untaxed.")
     target_won = fields.Monetary(string="Won Target", readonly=True, aggregator="sum")
     target_invoiced = fields.Monetary(string="Invoiced Target", readonly=True, aggregator="sum")
     gap = fields.Monetary(string="Gap to Target", readonly=True, aggregator="sum", help="Won target − closed won.")
