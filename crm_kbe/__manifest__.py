@@ -84,6 +84,11 @@
         "wizards/kbe_territory_realign.xml",
         "wizards/kbe_stage_override.xml",
         "views/kbe_sales_method_views.xml",
+        "data/kbe_forecast_cron_data.xml",
+        "views/crm_lead_forecast_views.xml",
+        "views/kbe_sales_target_views.xml",
+        "views/kbe_forecast_views.xml",
+        "report/kbe_forecast_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
@@ -103,6 +108,7 @@
         "demo/kbe_customer_value_demo.xml",
         "demo/kbe_territory_demo.xml",
         "demo/kbe_sales_method_demo.xml",
+        "demo/kbe_sales_target_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
