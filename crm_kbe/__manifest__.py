@@ -80,6 +80,8 @@
         "report/kbe_campaign_letter_reports.xml",
         "report/kbe_campaign_report_views.xml",
         "views/kbe_customer_value_views.xml",
+        "views/kbe_ticket_sla_views.xml",
+        "report/kbe_sla_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [

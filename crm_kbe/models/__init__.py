@@ -38,6 +38,7 @@ from . import (
     kbe_territory,
     kbe_ticket,
     kbe_ticket_sla,
+    kbe_ticket_sla_event,
     kbe_ticket_stage,
     kbe_ticket_tag,
     kbe_ticket_type,

@@ -1,1 +1,1 @@
-from . import kbe_campaign_report
+from . import kbe_campaign_report, kbe_sla_report
