@@ -148,10 +148,10 @@ class KbeTicketSla(models.Model):
 
     # ------------------------------------------------------------------ CLOCK CHANGES (system only)
 
-    def _kbe_log(self, event, when, before=None, status_before=None, note=None):
-        """One history step per line, in one create; ``before``/``status_before``: the deadline
-        and status of each line (by id) before the step."""
-        before, status_before = before or {}, status_before or {}
+    def _kbe_log(self, event, when, before=None, status_before=None, notes=None):
+        """One history step per line, in one create; ``before``/``status_before``/``notes``: the
+        deadline and status of each line (by id) before the step, and what to say of it."""
+        before, status_before, notes = before or {}, status_before or {}, notes or {}
         self.env["kbe.ticket.sla.event"].create(
             [
                 {
@@ -162,7 +162,7 @@ class KbeTicketSla(models.Model):
                     "status_before": status_before.get(sla.id),
                     "deadline_before": before.get(sla.id, sla.deadline),
                     "deadline_after": sla.deadline,
-                    "note": note,
+                    "note": notes.get(sla.id),
                 }
                 for sla in self
             ]
@@ -194,7 +194,7 @@ class KbeTicketSla(models.Model):
         already missed stays missed (its deadline is kept)."""
         before = {sla.id: sla.deadline for sla in self}
         statuses = {sla.id: sla.status for sla in self}
-        done = self.browse()
+        done, notes = self.browse(), {}
         for sla in self:
             stop = sla.date_paused or sla.reached_date
             if not stop:
@@ -206,11 +206,13 @@ class KbeTicketSla(models.Model):
                 values["date_at_risk"], values["deadline"] = self._kbe_plan(
                     calendar, when, sla.target_hours, used, sla.at_risk_percent
                 )
+            else:
+                notes[sla.id] = self.env._("The target was already missed: its deadline stays.")
             sla.write(values)
             done |= sla
         if done:
             self._kbe_update_status(when, done.ids)
-            done._kbe_log(event, when, before=before, status_before=statuses)
+            done._kbe_log(event, when, before=before, status_before=statuses, notes=notes)
 
     def _kbe_restart(self, when):
         """A full target again from ``when``; the previous result stays in the history."""

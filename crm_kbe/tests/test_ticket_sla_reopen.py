@@ -100,6 +100,7 @@ class TestTicketSlaReopen(KbeServiceCommon):
         self.assertEqual(sla.status, "failed")
         self._move(ticket, WED_10H)
         self.assertEqual((sla.status, sla.deadline, sla.reached_date), ("failed", TUE_09H, False))
+        self.assertIn("already missed", sla.event_ids[-1].note)
         self.assertEqual(ticket.sla_status, "failed")
 
     def test_ignore_keeps_the_result_at_closing(self):
