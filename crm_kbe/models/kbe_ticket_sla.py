@@ -40,7 +40,7 @@ class KbeTicketSla(models.Model):
         "Used Before (working hours)", default=0.0, help="Working hours used before the clock last (re)started."
     )
     date_paused = fields.Datetime("Paused Since", help="The clock stands still while the ticket waits.")
-    date_at_risk = fields.Datetime("At Risk From", required=True, index=True)
+    date_at_risk = fields.Datetime("At Risk From", required=True)
     deadline = fields.Datetime(required=True, index=True)
     reached_date = fields.Datetime("Reached On")
     status = fields.Selection(SLA_LINE_STATUS, required=True, default="ongoing", index=True)
