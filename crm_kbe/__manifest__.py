@@ -89,6 +89,8 @@
         "views/kbe_sales_target_views.xml",
         "views/kbe_forecast_views.xml",
         "report/kbe_forecast_report_views.xml",
+        "views/kbe_ticket_sla_views.xml",
+        "report/kbe_sla_report_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [

@@ -96,10 +96,10 @@ def insert_tickets(env, team, partner, stages, count, offset):
     env.cr.execute(
         SQL(
             """
-            INSERT INTO kbe_ticket_sla (ticket_id, company_id, name, kind, target_hours, date_start,
-                                        date_at_risk, deadline, status, create_uid, write_uid,
-                                        create_date, write_date)
-            SELECT t.id, %(company)s, 'Benchmark SLA', k.kind, k.hours, %(now)s,
+            INSERT INTO kbe_ticket_sla (ticket_id, company_id, name, kind, target_hours, at_risk_percent,
+                                        used_hours, date_start, date_at_risk, deadline, status, create_uid,
+                                        write_uid, create_date, write_date)
+            SELECT t.id, %(company)s, 'Benchmark SLA', k.kind, k.hours, 80, 0, %(now)s,
                    %(now)s + mod(t.id, 168) * interval '1 hour' - interval '2 hours',
                    %(now)s + mod(t.id, 168) * interval '1 hour' - interval '1 hour',
                    'ongoing', 1, 1, %(now)s, %(now)s

@@ -47,6 +47,7 @@ from . import (
     kbe_territory_zip_range,
     kbe_ticket,
     kbe_ticket_sla,
+    kbe_ticket_sla_event,
     kbe_ticket_stage,
     kbe_ticket_tag,
     kbe_ticket_type,

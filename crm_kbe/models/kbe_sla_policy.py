@@ -7,6 +7,11 @@ from .kbe_ticket import TICKET_PRIORITIES
 
 # the longest SLA target: a year of working hours
 MAX_TARGET_HOURS = 8760
+REOPEN_MODES = [
+    ("ignore", "Keep the result at closing"),
+    ("restart", "Restart the clock"),
+    ("resume", "Resume the clock where it stopped"),
+]
 
 
 class KbeSlaPolicy(models.Model):
@@ -32,6 +37,23 @@ class KbeSlaPolicy(models.Model):
     # targets
     response_hours = fields.Float("First Response (working hours)", default=0.0, help="0: no first-response target.")
     resolution_hours = fields.Float("Resolution (working hours)", default=0.0, help="0: no resolution target.")
+    at_risk_percent = fields.Float(
+        "At Risk After (%)",
+        default=80.0,
+        required=True,
+        help="A target is at risk once this share of its working time is used (1 to 99).",
+    )
+    # reopening
+    reopen_mode = fields.Selection(
+        REOPEN_MODES,
+        "When a Ticket Is Reopened",
+        default="ignore",
+        required=True,
+        help="What a reopened ticket does to its resolution target. Keep the result at closing: the target "
+        "stays reached or failed. Restart the clock: a full target counts again from the reopening. "
+        "Resume the clock: the working time left at closing counts again from the reopening (the time "
+        "the ticket was closed does not count). The previous result stays in the SLA's history.",
+    )
 
     @api.constrains("response_hours", "resolution_hours")
     def _check_targets(self):
@@ -44,6 +66,18 @@ class KbeSlaPolicy(models.Model):
             if not (policy.response_hours or policy.resolution_hours):
                 raise ValidationError(
                     self.env._("SLA policy %(name)s needs a first-response or a resolution target.", name=policy.name)
+                )
+
+    @api.constrains("at_risk_percent")
+    def _check_at_risk_percent(self):
+        for policy in self:
+            if not (math.isfinite(policy.at_risk_percent) and 1 <= policy.at_risk_percent <= 99):
+                raise ValidationError(
+                    self.env._(
+                        "SLA policy %(name)s: a target is at risk after 1 to 99%% of its time, not %(value)s.",
+                        name=policy.name,
+                        value=policy.at_risk_percent,
+                    )
                 )
 
     def _matches(self, ticket):
@@ -63,7 +97,15 @@ class KbeSlaPolicy(models.Model):
             # that follows) must be one the user may change too
             self.env["kbe.service.team"].browse(vals["team_id"]).check_access("write")
         res = super().write(vals)
-        if {"response_hours", "resolution_hours", "priority", "type_ids", "partner_tag_ids", "active"} & set(vals):
+        if {
+            "response_hours",
+            "resolution_hours",
+            "at_risk_percent",
+            "priority",
+            "type_ids",
+            "partner_tag_ids",
+            "active",
+        } & set(vals):
             # reached and failed SLAs keep what they were measured against; ongoing ones follow the policy
             lines = (
                 self.env["kbe.ticket.sla"]

@@ -182,20 +182,17 @@ class KbeTicket(models.Model):
 
     @api.depends("sla_ids.status", "sla_ids.deadline", "sla_ids.kind", "sla_ids.reached_date")
     def _compute_sla(self):
+        """The SLA summary, read with the query the scheduled update writes it with (one query)."""
+        ids = [ticket._origin.id for ticket in self if ticket._origin.id]
+        rows = {}
+        if ids:
+            self.env["kbe.ticket.sla"].flush_model(["ticket_id", "status", "deadline", "kind", "reached_date"])
+            rows = {row[0]: row[1:] for row in self.env.execute_query(self._kbe_sla_summary_sql(ids))}
         for ticket in self:
-            statuses = set(ticket.sla_ids.mapped("status"))
-            if not statuses:
-                ticket.sla_status = False
-            elif "failed" in statuses:
-                ticket.sla_status = "failed"
-            elif "at_risk" in statuses:
-                ticket.sla_status = "at_risk"
-            else:
-                ticket.sla_status = "on_time"
-            for kind in ("response", "resolution"):
-                # unreached targets, failed ones included: the cron's status change keeps deadlines right
-                open_lines = ticket.sla_ids.filtered(lambda sla, kind=kind: sla.kind == kind and not sla.reached_date)
-                ticket[f"sla_{kind}_deadline"] = min(open_lines.mapped("deadline"), default=False)
+            status, response, resolution = rows.get(ticket._origin.id, (False, False, False))
+            ticket.sla_status = status
+            ticket.sla_response_deadline = response
+            ticket.sla_resolution_deadline = resolution
 
     def _compute_service_order_count(self):
         groups = self.env["kbe.service.order"]._read_group([("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"])
@@ -277,7 +274,7 @@ class KbeTicket(models.Model):
     def write(self, vals):
         if vals.get("user_id"):
             vals["date_assigned"] = fields.Datetime.now()
-        closing = reopening = self.browse()
+        closing = reopening = pausing = unpausing = self.browse()
         if "stage_id" in vals:
             stage = self.env["kbe.ticket.stage"].browse(vals["stage_id"])
             if stage.is_closed:
@@ -295,10 +292,13 @@ class KbeTicket(models.Model):
                 reopening = self.filtered("is_closed")
                 if reopening:
                     vals["date_closed"] = False
+                # a stage where the ticket waits for the customer stops its SLA clocks
+                pausing = self.filtered(lambda t: stage.sla_pause and (t.is_closed or not t.stage_id.sla_pause))
+                unpausing = self.filtered(lambda t: not stage.sla_pause and t.stage_id.sla_pause and not t.is_closed)
         res = super().write(vals)
+        if closing or reopening or pausing or unpausing:
+            self._kbe_sla_stage_changed(closing, reopening, pausing, unpausing)
         if closing:
-            # sudo: SLA lines are measured by the system, never edited by hand, whoever closes
-            closing.sla_ids.sudo().filtered(lambda sla: sla.status in ("ongoing", "at_risk"))._kbe_reach()
             closing.filtered(lambda t: not t.date_first_response).date_first_response = fields.Datetime.now()
             closing._kbe_send_rating_request()
         if {"team_id", "priority", "type_id", "partner_id"} & set(vals):
@@ -384,9 +384,7 @@ class KbeTicket(models.Model):
                 # sudo: any employee who may post may stamp the first response and its SLA
                 pending.sudo().date_first_response = message.date
                 # sudo: the first-response SLA line follows the same stamp
-                pending.sla_ids.sudo().filtered(
-                    lambda sla: sla.kind == "response" and sla.status in ("ongoing", "at_risk")
-                )._kbe_reach(message.date)
+                pending.sla_ids.sudo().filtered(lambda sla: sla.kind == "response")._kbe_reach(message.date)
         return super()._message_post_after_hook(message, msg_vals)
 
     def _message_get_suggested_recipients(self):
@@ -580,14 +578,30 @@ class KbeTicket(models.Model):
             # sudo: the rating request is sent on behalf of the company, whoever closes the ticket
             ticket.sudo().rating_send_request(ticket.stage_id.rating_template_id, force_send=False)
 
+    def _kbe_sla_stage_changed(self, closing, reopening, pausing, unpausing):
+        """Closing reaches the SLAs, reopening does what their policies say, a waiting stage
+        pauses and resumes their clocks (the caller checked the user may change the tickets)."""
+        now = fields.Datetime.now()
+        # sudo: SLA lines are measured by the system, never edited by hand, whoever moves the ticket
+        lines_sudo = self.sla_ids.sudo()
+        if closing:
+            lines_sudo.filtered(lambda sla: sla.ticket_id in closing)._kbe_reach(now)
+        if reopening:
+            lines_sudo.filtered(lambda sla: sla.ticket_id in reopening)._kbe_reopen(now)
+        if unpausing:
+            lines_sudo.filtered(lambda sla: sla.ticket_id in unpausing and sla.date_paused)._kbe_resume(now)
+        if pausing:
+            lines_sudo.filtered(lambda sla: sla.ticket_id in pausing)._kbe_pause(now)
+
     def _kbe_sla_apply(self):
-        """Create the SLA targets that apply to these tickets; targets no longer applying or whose
-        policy changed are redone, unless they are already reached or failed (history stays)."""
+        """Create the SLA targets that apply to these tickets; targets no longer applying are
+        removed and those whose policy changed follow it (counted from where their clock
+        started), unless they are already reached or failed (history stays)."""
         SlaLine = self.env["kbe.ticket.sla"]
         # sudo: SLA lines follow the policies of the team, whoever edits the ticket
         policies = self.env["kbe.sla.policy"].sudo().search([("team_id", "in", self.team_id.ids)])
         now = fields.Datetime.now()
-        to_create, to_unlink = [], SlaLine
+        to_create, to_unlink, to_update = [], SlaLine, {}
         dates = {}  # tickets opened together on one team's hours share their deadlines
         for ticket in self:
             open_lines = ticket.sla_ids.filtered(lambda sla: sla.status in ("ongoing", "at_risk"))
@@ -608,12 +622,16 @@ class KbeTicket(models.Model):
                         continue
                     wanted_keys.add((policy.id, kind))
                     current = open_lines.filtered(lambda sla, p=policy, k=kind: sla.policy_id == p and sla.kind == k)
-                    if current and current[0].target_hours == hours and current[0].name == policy.name:
+                    target = (hours, policy.name, policy.at_risk_percent)
+                    if current:
+                        line = current[0]
+                        to_unlink |= current[1:]
+                        if (line.target_hours, line.name, line.at_risk_percent) != target:
+                            to_update[line] = (calendar, target)
                         continue
-                    to_unlink |= current
-                    key = (calendar.id, start, hours)
+                    key = (calendar.id, start, hours, policy.at_risk_percent)
                     if key not in dates:
-                        dates[key] = SlaLine._kbe_dates(calendar, start, hours)
+                        dates[key] = SlaLine._kbe_plan(calendar, start, hours, 0.0, policy.at_risk_percent)
                     at_risk, deadline = dates[key]
                     to_create.append(
                         {
@@ -622,10 +640,10 @@ class KbeTicket(models.Model):
                             "name": policy.name,
                             "kind": kind,
                             "target_hours": hours,
+                            "at_risk_percent": policy.at_risk_percent,
                             "date_start": start,
                             "date_at_risk": at_risk,
                             "deadline": deadline,
-                            "status": SlaLine._kbe_status(deadline, at_risk, False, now),
                         }
                     )
             to_unlink |= open_lines.filtered(lambda sla, keys=wanted_keys: (sla.policy_id.id, sla.kind) not in keys)
@@ -633,32 +651,71 @@ class KbeTicket(models.Model):
         # only read them
         if to_unlink:
             to_unlink.sudo().unlink()  # sudo: as above
+        if to_update:
+            self._kbe_sla_follow_policies(to_update, now)
         if to_create:
-            SlaLine.sudo().create(to_create)  # sudo: as above
+            created = SlaLine.sudo().create(to_create)  # sudo: as above
+            SlaLine._kbe_update_status(now, created.ids)
+            created._kbe_log("started", now)
+
+    def _kbe_sla_follow_policies(self, to_update, now):
+        """Running SLA lines (keys of ``to_update``) take their policy's new target
+        ``(hours, name, at-risk %)``, still counted from where their clock started."""
+        lines = self.env["kbe.ticket.sla"].concat(*to_update).sudo()  # sudo: as in _kbe_sla_apply
+        before = {line.id: line.deadline for line in lines}
+        for line in lines:
+            calendar, (hours, name, percent) = to_update[line]
+            at_risk, deadline = line._kbe_plan(calendar, line.date_start, hours, line.used_hours, percent)
+            line.write(
+                {
+                    "target_hours": hours,
+                    "name": name,
+                    "at_risk_percent": percent,
+                    "date_at_risk": at_risk,
+                    "deadline": deadline,
+                }
+            )
+        lines._kbe_update_status(now, lines.ids)
+        lines._kbe_log("updated", now, before=before)
+
+    @api.model
+    def _kbe_sla_summary_sql(self, ticket_ids):
+        """THE rule of a ticket's SLA summary: failed if any target failed, else at risk if any is,
+        else on time; the earliest unreached deadline of each kind."""
+        return SQL(
+            """
+            SELECT ticket_id,
+                   CASE WHEN bool_or(status = 'failed') THEN 'failed'
+                        WHEN bool_or(status = 'at_risk') THEN 'at_risk'
+                        ELSE 'on_time' END,
+                   MIN(deadline) FILTER (WHERE kind = 'response' AND reached_date IS NULL),
+                   MIN(deadline) FILTER (WHERE kind = 'resolution' AND reached_date IS NULL)
+              FROM kbe_ticket_sla
+             WHERE ticket_id = ANY(%(ids)s)
+          GROUP BY ticket_id
+            """,
+            ids=list(ticket_ids),
+        )
 
     @api.model
     def _kbe_update_sla_status_sql(self, ticket_ids):
-        """Recompute the stored SLA summary of these tickets in one query (used by the SLA cron)."""
+        """Write the stored SLA summary of these tickets in one query (after an SLA status update)."""
+        fnames = ["sla_status", "sla_response_deadline", "sla_resolution_deadline"]
+        self.flush_model(fnames)  # what the ORM still has to write must not overwrite this update
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE kbe_ticket t
-                   SET sla_status = agg.status
-                  FROM (
-                        SELECT ticket_id,
-                               CASE WHEN bool_or(status = 'failed') THEN 'failed'
-                                    WHEN bool_or(status = 'at_risk') THEN 'at_risk'
-                                    ELSE 'on_time' END AS status
-                          FROM kbe_ticket_sla
-                         WHERE ticket_id = ANY(%(ids)s)
-                      GROUP BY ticket_id
-                       ) agg
+                   SET sla_status = agg.status,
+                       sla_response_deadline = agg.response,
+                       sla_resolution_deadline = agg.resolution
+                  FROM (%(summary)s) AS agg(ticket_id, status, response, resolution)
                  WHERE t.id = agg.ticket_id
                 """,
-                ids=list(ticket_ids),
+                summary=self._kbe_sla_summary_sql(ticket_ids),
             )
         )
-        self.invalidate_model(["sla_status"])
+        self.invalidate_model(fnames)
 
     def _kbe_portal_description(self):
         """Plain text of the description, for the portal list."""

@@ -15,6 +15,10 @@ class KbeTicketStage(models.Model):
         "Closing Stage",
         help="Tickets in this stage are resolved: their SLAs stop and the customer is asked for a rating.",
     )
+    sla_pause = fields.Boolean(
+        "Pauses the SLA Clock",
+        help="While a ticket is in this stage (waiting for the customer), its SLA targets do not count time.",
+    )
     team_ids = fields.Many2many(
         "kbe.service.team",
         "kbe_service_team_ticket_stage_rel",

@@ -1,1 +1,2 @@
 from . import kbe_campaign_report, kbe_forecast_report
+from . import kbe_campaign_report, kbe_sla_report

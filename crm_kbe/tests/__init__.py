@@ -60,6 +60,7 @@ from . import (
     test_ticket_portal,
     test_ticket_rating,
     test_ticket_sla,
+    test_ticket_sla_reopen,
     test_tour,
     test_won_on_order,
 )
