@@ -1,2 +1,1 @@
-from . import kbe_campaign_report, kbe_forecast_report
-from . import kbe_campaign_report, kbe_sla_report
+from . import kbe_campaign_report, kbe_forecast_report, kbe_sla_report

@@ -48,6 +48,7 @@ from . import (
     test_sales_flow_rpc,
     test_sales_flow_tour,
     test_sales_method,
+    test_sales_organisation_tour,
     test_sales_target,
     test_service_order,
     test_service_reach,

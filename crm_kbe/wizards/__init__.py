@@ -5,6 +5,6 @@ from . import (
     kbe_lead_convert,
     kbe_lead_forward_wizard,
     kbe_partner_scorecard_refresh,
-    kbe_territory_realign,
     kbe_stage_override,
+    kbe_territory_realign,
 )
