@@ -80,6 +80,7 @@
         "report/kbe_campaign_letter_reports.xml",
         "report/kbe_campaign_report_views.xml",
         "views/kbe_customer_value_views.xml",
+        "views/kbe_ticket_call_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [
