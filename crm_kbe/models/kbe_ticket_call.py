@@ -38,7 +38,6 @@ class KbeTicket(models.Model):
         string="First-Contact Resolution",
         compute="_compute_kbe_first_contact_resolution",
         store=True,
-        index="btree_not_null",
         groups="base.group_user",
         help="Closed during its first call: the ticket is closed, it has exactly one held call, it "
         "was opened from that call (or within an hour of it) and closed within an hour of it.",

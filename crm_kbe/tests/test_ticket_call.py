@@ -29,7 +29,7 @@ class TestTicketCall(KbeServiceCommon):
             for name, value in values.items():
                 setattr(wizard, name, value)
         wizard.record.action_apply()
-        return ticket.kbe_call_ids.sorted("id")[-1:]
+        return ticket.kbe_call_ids.filtered(lambda call: call.state != "planned").sorted("id")[-1:]
 
     def _taken_call(self, user=None, **values):
         """An inbound call the agent takes from the Service > Calls menu, logged as held."""
@@ -101,7 +101,7 @@ class TestTicketCall(KbeServiceCommon):
     def test_bad_input_from_the_ticket_changes_nothing(self):
         ticket = self._ticket(user=self.agent)
         no_customer = self._ticket(user=self.agent, partner_id=False)
-        other_team = self._ticket(team_id=self.team_other.id)
+        other_team = self._ticket(team_id=self.team_other.id, user_id=self.user_agent_other.id)
         Wizard = self.env["kbe.call.log"].with_user(self.agent)
         cases = [
             ({"ticket_id": ticket.id, "subject": "   "}, UserError),
@@ -230,7 +230,7 @@ class TestTicketCall(KbeServiceCommon):
             queue = Call.search(domain, order=order)
         self.assertEqual(len(queue), 6)
         # a deadline that moves moves the call in the queue
-        late.sla_ids.deadline = fields.Datetime.now() + timedelta(hours=10)
+        late.sla_ids.sudo().deadline = fields.Datetime.now() + timedelta(hours=10)
         self.assertEqual(list(self._queue(self.agent))[:4], expected[1:4] + [calls["late"]])
         # the other team's agent sees their own team's call only
         self.assertEqual(self._queue(self.user_agent_other).ticket_id, other_team)
@@ -288,6 +288,7 @@ class TestTicketCall(KbeServiceCommon):
 
         few, many = tickets(2), tickets(6)
         self.assertEqual(set(many.mapped("kbe_first_contact_resolution")), {True})
+        (few | many).mapped("date_closed")  # the tickets themselves are read: only the computes are counted
         counts = []
         for batch in (few, many):
             self.env.flush_all()
@@ -296,7 +297,7 @@ class TestTicketCall(KbeServiceCommon):
             batch._compute_kbe_call_count()
             counts.append(self.env.cr.sql_log_count - queries)
         self.assertEqual(counts[0], counts[1], "the same queries for 2 and for 6 tickets")
-        self.assertLessEqual(counts[1], 4)
+        self.assertLessEqual(counts[1], 2, "one query for the held calls, one for the call counts")
 
     # ------------------------------------------------------------------ who reaches which calls
 
