@@ -19,7 +19,6 @@ class KbeCall(models.Model):
     # relations
     ticket_id = fields.Many2one(
         "kbe.ticket",
-        string="Ticket",
         index="btree_not_null",
         tracking=True,
         check_company=True,
@@ -43,31 +42,33 @@ class KbeCall(models.Model):
 
     @api.depends("lead_id", "ticket_id")
     def _compute_partner_id(self):
-        super()._compute_partner_id()
+        res = super()._compute_partner_id()
         for call in self:
             if call.ticket_id.partner_id and not call.partner_id:
                 call.partner_id = call.ticket_id.partner_id
+        return res
 
     @api.depends("user_id", "lead_id", "ticket_id")
     def _compute_team_id(self):
         # a ticket's call is the service team's work, not a sales team's
         ticket_calls = self.filtered("ticket_id")
         ticket_calls.team_id = False
-        super(KbeCall, self - ticket_calls)._compute_team_id()
+        return super(KbeCall, self - ticket_calls)._compute_team_id()
 
     @api.depends("lead_id", "partner_id", "team_id", "ticket_id")
     def _compute_company_id(self):
         ticket_calls = self.filtered("ticket_id")
         for call in ticket_calls:
             call.company_id = call.ticket_id.company_id
-        super(KbeCall, self - ticket_calls)._compute_company_id()
+        return super(KbeCall, self - ticket_calls)._compute_company_id()
 
     @api.depends("lead_id", "ticket_id")
     def _compute_purpose(self):
-        super()._compute_purpose()
+        res = super()._compute_purpose()
         for call in self:
             if call.ticket_id and not is_html_empty(call.ticket_id.description) and is_html_empty(call.purpose):
                 call.purpose = call.ticket_id.description
+        return res
 
     @api.depends("ticket_id.sla_response_deadline", "ticket_id.sla_resolution_deadline")
     def _compute_sla_deadline(self):
