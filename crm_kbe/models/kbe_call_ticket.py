@@ -32,6 +32,7 @@ class KbeCall(models.Model):
         string="SLA Deadline",
         compute="_compute_sla_deadline",
         store=True,
+        index=True,
         help="The ticket's next SLA deadline (first response if still due, else resolution): "
         "the calls to return are made in this order.",
     )
