@@ -91,6 +91,7 @@
         "report/kbe_forecast_report_views.xml",
         "views/kbe_ticket_sla_views.xml",
         "report/kbe_sla_report_views.xml",
+        "views/kbe_ticket_call_views.xml",
         "views/crm_kbe_menus.xml",
     ],
     "demo": [

@@ -29,6 +29,9 @@ CALL_OUTCOMES = [
     ("ordered", "Ordered"),
     ("not_interested", "Not interested"),
     ("complaint", "Complaint"),
+    # service calls (calls of tickets)
+    ("resolved", "Solved during the call"),
+    ("needs_visit", "Needs a visit"),
 ]
 # a call longer than this is a typing mistake (hours)
 MAX_CALL_HOURS = 24.0
@@ -326,7 +329,7 @@ class KbeCall(models.Model):
             leaving._kbe_sync_remove_activities(done=vals["state"] in ("held", "not_held"))
         if vals.get("state") == "planned":
             self.filtered(lambda c: not c.activity_id)._kbe_sync_create_activities()
-        if {"date_planned", "duration_planned", "user_id", "name", "lead_id", "partner_id"} & set(vals):
+        if {"date_planned", "duration_planned", "user_id", "name", "lead_id", "partner_id", "ticket_id"} & set(vals):
             self.filtered(lambda c: c.state == "planned")._kbe_sync_update_activities()
         return res
 
@@ -411,10 +414,16 @@ class KbeCall(models.Model):
             "notes": notes,
         }
         self.with_context(kbe_call_sync=True).write(values)
+        self._kbe_post_summaries()
+        return True
+
+    def _kbe_post_summaries(self):
+        """Post the summary of these logged calls where the customer's history is (the Call
+        activity of a planned call is marked done with it, as its feedback)."""
         for call in self:
             html, plain = call._kbe_summary()
-            records = [record for record in (call.lead_id, call.partner_id) if record]
-            # sudo: a rep may log a team-mate's call (the write above checked the call)
+            records = call._kbe_history_records()
+            # sudo: a rep may log a team-mate's call (the caller checked the right on the call)
             activity = call.activity_id.sudo()
             if activity:
                 done_on = (activity.res_model, activity.res_id)
@@ -432,7 +441,11 @@ class KbeCall(models.Model):
                     author_id=self.env.user.partner_id.id,
                 )
         self.with_context(kbe_call_sync=True).write({"activity_id": False})
-        return True
+
+    def _kbe_history_records(self):
+        """The records whose chatter tells the call's story: its opportunity and its customer."""
+        self.ensure_one()
+        return [record for record in (self.lead_id, self.partner_id) if record]
 
     def _kbe_summary(self):
         """The chatter summary of a logged call, as (HTML, plain text)."""

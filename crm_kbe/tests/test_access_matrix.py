@@ -16,10 +16,26 @@ AREAS = (
         ("kbe.customer.value", "kbe.segment", "kbe.campaign"),
         ("user_marketing", "user_marketing_manager"),
     ),
+    # calls are worked by sales (calls of opportunities and customers) and by service (calls of
+    # tickets, teleservice): the record rules say which calls each may change
+    (
+        "calls",
+        ("kbe.call",),
+        (
+            "user_salesman",
+            "user_telesales",
+            "user_partner_manager",
+            "user_marketing",
+            "user_marketing_manager",
+            "user_service_agent",
+            "user_service_manager",
+            "user_sales_manager",
+        ),
+    ),
     # the partner program manager is a salesperson too (the channel's deals are opportunities)
     (
         "sales",
-        ("kbe.call", "kbe.lead", "kbe.territory", "kbe.sales", "kbe.forecast", "kbe.buying"),
+        ("kbe.lead", "kbe.territory", "kbe.sales", "kbe.forecast", "kbe.buying"),
         # marketing users are salespeople too: they log the calls of telemarketing campaigns
         (
             "user_salesman",

@@ -104,12 +104,20 @@ class TestServiceAccessWebClient(KbeTourCase):
             ("crm.lead", "web_search_read", ([], {"name": {}})),
             ("crm.lead", "web_read", (self.opportunity.ids, {"name": {}})),
             ("sale.order", "web_search_read", ([], {"name": {}})),
-            ("kbe.call", "web_search_read", ([], {"name": {}})),
             ("kbe.ticket", "unlink", (self.ticket.ids,)),
         ):
             with self.subTest(model=model, method=method), self.assertRaisesRegex(Exception, "AccessError"):
                 self.kbe_call_kw(agent, model, method, *args)
         self.assertTrue(self.ticket.exists())
+        # calls: those of tickets (teleservice) and their own, never the sales calls
+        calls = self.kbe_call_kw(agent, "kbe.call", "web_search_read", [], {"name": {}})["records"]
+        # sudo: what the calls the agent read are, whoever may read them
+        self.assertFalse(
+            self.env["kbe.call"]
+            .sudo()
+            .browse([call["id"] for call in calls])
+            .filtered(lambda call: not call.ticket_id and call.user_id != agent)
+        )
 
     def test_portal_customer_over_json_rpc(self):
         portal = self.user_portal
@@ -119,7 +127,6 @@ class TestServiceAccessWebClient(KbeTourCase):
             ("kbe.ticket", "web_save", (self.ticket.ids, {"name": "Diubah"}, {})),
             ("kbe.ticket", "web_read", (self.other_ticket.ids, {"name": {}})),
             ("crm.lead", "web_search_read", ([], {"name": {}})),
-            ("kbe.call", "web_search_read", ([], {"name": {}})),
             ("kbe.service.order", "web_search_read", ([], {"name": {}})),
             ("res.users", "web_save", (portal.ids, {"groups_id": [(4, self.env.ref("base.group_user").id)]}, {})),
         ):

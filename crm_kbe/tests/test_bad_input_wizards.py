@@ -63,6 +63,7 @@ class TestBadInputWizards(KbeCallCommon):
         cls.own_call = env["kbe.call"].create(
             {"name": "Tawarkan paket", "partner_id": cls.customer.id, "user_id": cls.user_salesman.id}
         )
+        cls.ticket = env["kbe.ticket"].create({"name": "Keluhan pengiriman", "partner_id": cls.customer.id})
         cls.forward_lead = env["crm.lead"].create({"name": "Diteruskan", "type": "lead"})
         cls.other_company_lead = env["crm.lead"].create(
             {"name": "Prospek C2", "type": "lead", "company_id": cls.company_2.id}
@@ -190,6 +191,9 @@ class TestBadInputWizards(KbeCallCommon):
                     ("not a number", {"duration": float("-inf")}),
                     ("unknown id", {"call_id": UNKNOWN_ID}),
                     ("someone else's id", {"call_id": self.other_call.id}),
+                    # a call logged on a ticket (teleservice): a service ticket is not a sales rep's
+                    ("empty", {"call_id": False}),
+                    ("someone else's id", {"call_id": False, "ticket_id": self.ticket.id, "subject": "Intip"}),
                     ("someone else's id", {"followup": "call", "followup_user_id": self.user_portal.id}),
                     ("someone else's id", {"followup": "call", "followup_user_id": self.user_company_2.id}),
                     ("script", {"notes": f"<p>Catatan</p>{SCRIPT}"}),

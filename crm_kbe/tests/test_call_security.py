@@ -69,7 +69,11 @@ class TestCallSecurity(KbeCallCommon):
         self.assertEqual(self._visible(self.user_sales_manager, both), self.all_calls)
 
     def test_no_access_without_sales_rights(self):
-        for user in (self.user_internal, self.user_portal, self.user_service_agent):
+        # service agents work calls of tickets, never the sales calls (test_ticket_call.py)
+        self.assertNotIn(self.own, self.env["kbe.call"].with_user(self.user_service_agent).search([]))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            self.own.with_user(self.user_service_agent).action_no_answer()
+        for user in (self.user_internal, self.user_portal):
             with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):
                 self.env["kbe.call"].with_user(user).search([])
             with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_model"):

@@ -88,8 +88,11 @@ class TestRecordRules(KbeCommon):
         # service order, the channel partner's own records
         customer = cls.env["res.partner"].create({"name": "Pelanggan Aturan", "phone": "0812-0000-1111"})
         cls.env["kbe.call"].with_user(cls.user_salesman).create({"name": "Telepon saya", "partner_id": customer.id})
-        cls.env["kbe.ticket"].create(
+        own_ticket = cls.env["kbe.ticket"].create(
             {"name": "Tiket saya", "partner_id": cls.user_portal.partner_id.id, "user_id": cls.user_service_agent.id}
+        )
+        cls.env["kbe.call"].with_user(cls.user_service_agent).create(
+            {"name": "Telepon tiket", "ticket_id": own_ticket.id}
         )
         cls.env["kbe.service.order"].create(
             {
