@@ -716,6 +716,8 @@ class KbeTicket(models.Model):
             )
         )
         self.invalidate_model(fnames)
+        # what depends on the summary (the calls to return, ordered by SLA deadline) follows
+        self.browse(ticket_ids).modified(fnames)
 
     def _kbe_portal_description(self):
         """Plain text of the description, for the portal list."""
