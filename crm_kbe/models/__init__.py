@@ -8,6 +8,7 @@ from . import (
     crm_team,
     kbe_buying_center_member,
     kbe_call,
+    kbe_call_batch,
     kbe_call_ticket,
     kbe_campaign_activity,
     kbe_campaign_recipient,
