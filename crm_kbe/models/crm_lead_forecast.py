@@ -40,7 +40,9 @@ class CrmLead(models.Model):
 
     def _kbe_default_forecast_category(self):
         self.ensure_one()
-        if self.active and self.stage_id.is_won:
+        # a won stage sets the probability to 100: the stage is read only then (no query for
+        # the open opportunities, whose stage Odoo has not read)
+        if self.active and self.probability == 100 and self.stage_id.is_won:
             return "closed"
         if not self.active:
             return "omitted"  # lost (probability 0) or archived: not forecast
