@@ -106,19 +106,15 @@ class KbeServiceOrder(models.Model):
         shipping = self.address_id if len(self.address_id) == 1 else first.partner_id.commercial_partner_id
         # sudo: service managers bill their orders without being salesmen; the service orders'
         # access was checked by the caller, and only their billable parts and time are ordered
-        sale_order = (
-            self.env["sale.order"]
-            .sudo()
-            .with_company(first.company_id)
-            .create(
-                {
-                    "partner_id": first.partner_id.commercial_partner_id.id,
-                    "partner_shipping_id": shipping.id,
-                    "company_id": first.company_id.id,
-                    "origin": ", ".join(self.mapped("number")),
-                    "opportunity_id": leads.id if len(leads) == 1 else False,
-                }
-            )
+        sale_model = self.env["sale.order"].sudo().with_company(first.company_id)
+        sale_order = sale_model.create(
+            {
+                "partner_id": first.partner_id.commercial_partner_id.id,
+                "partner_shipping_id": shipping.id,
+                "company_id": first.company_id.id,
+                "origin": ", ".join(self.mapped("number")),
+                "opportunity_id": leads.id if len(leads) == 1 else False,
+            }
         )
         sources, values = [], []
         for order in self:

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .service_common import KbeServiceCommon
@@ -175,3 +175,19 @@ class TestServiceOrderBilling(KbeServiceCommon):
             other.with_user(self.user_service_manager).action_bill_grouped()
         self.assertEqual((order.billing_state, other.billing_state), ("to_bill", "to_bill"))
         self.assertFalse(other.sale_order_id)
+
+    def test_forms_show_the_billing_to_service_users(self):
+        order = self._done_order()
+        order.action_bill()
+        with Form(order) as form:
+            self.assertEqual(form.billing_state, "billed")
+            self.assertEqual(form.sale_order_id, order.sale_order_id)
+        form = Form(self.ticket.with_user(self.user_service_agent))
+        self.assertIn(order.sudo().sale_order_id.name, form.kbe_billing_summary)
+        warranty = self._done_order(billing="warranty")
+        self.assertEqual(
+            self.env["kbe.service.order"]
+            .with_user(self.user_service_manager)
+            .search([("id", "in", (order | warranty).ids), ("billing_state", "=", "not_billable")]),
+            warranty,
+        )
