@@ -112,6 +112,7 @@
         "demo/kbe_territory_demo.xml",
         "demo/kbe_sales_method_demo.xml",
         "demo/kbe_sales_target_demo.xml",
+        "demo/kbe_service_billing_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

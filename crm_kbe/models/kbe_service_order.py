@@ -178,6 +178,7 @@ class KbeServiceOrder(models.Model):
                 raise UserError(self.env._("Complete service order %(order)s first.", order=order.number))
             if order.sale_order_id:
                 raise UserError(self.env._("Service order %(order)s is already billed.", order=order.number))
+            order._kbe_check_billable()
             if not order.partner_id:
                 raise UserError(self.env._("Service order %(order)s has no customer.", order=order.number))
             lines = order._kbe_sale_line_values()
@@ -215,18 +216,29 @@ class KbeServiceOrder(models.Model):
         return True
 
     def _kbe_sale_line_values(self):
+        return [values for _source, values in self._kbe_billed_items()]
+
+    def _kbe_billed_items(self):
+        """What the order bills, as (source, sale line values): each billable part (the source is
+        its line) and the time spent, with the order's service product (the source is the order).
+        Nothing for warranty or contract work."""
         self.ensure_one()
-        values = [
-            {"product_id": line.product_id.id, "product_uom_qty": line.quantity}
+        if self.billing != "billable":
+            return []
+        items = [
+            (line, {"product_id": line.product_id.id, "product_uom_qty": line.quantity})
             for line in self.line_ids
-            if line.quantity > 0
+            if line.billable and line.quantity > 0
         ]
         if self.time_product_id and self.time_spent > 0:
-            values.append(
-                {
-                    "product_id": self.time_product_id.id,
-                    "product_uom_qty": self.time_spent,
-                    "name": self.env._("Time spent on %(order)s", order=self.number),
-                }
+            items.append(
+                (
+                    self,
+                    {
+                        "product_id": self.time_product_id.id,
+                        "product_uom_qty": self.time_spent,
+                        "name": self.env._("Time spent on %(order)s", order=self.number),
+                    },
+                )
             )
-        return values
+        return items

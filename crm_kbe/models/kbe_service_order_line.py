@@ -16,6 +16,8 @@ class KbeServiceOrderLine(models.Model):
     )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    billable = fields.Boolean(default=True, help="Untick for a part given free: it is not billed.")
+    sale_line_id = fields.Many2one("sale.order.line", "Billed On", readonly=True, copy=False)
 
     @api.constrains("quantity")
     def _check_quantity(self):

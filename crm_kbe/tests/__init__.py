@@ -51,6 +51,7 @@ from . import (
     test_sales_organisation_tour,
     test_sales_target,
     test_service_order,
+    test_service_order_billing,
     test_service_reach,
     test_service_tour,
     test_teleservice_tour,
