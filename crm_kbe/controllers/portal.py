@@ -1,5 +1,3 @@
-import base64
-
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -229,25 +227,10 @@ class KbeServicePortal(CustomerPortal):
         """Post the customer's files on the ticket as a message of theirs, visible to them and the agents
         (the caller checked the customer's access and the files)."""
         partner = request.env.user.partner_id
-        attachments = (
-            request.env["ir.attachment"]
-            # sudo: customers cannot create attachments on tickets; the caller checked the ticket and the files
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": f.filename,
-                        "datas": base64.b64encode(f.read()),
-                        "res_model": "kbe.ticket",
-                        "res_id": ticket_sudo.id,
-                    }
-                    for f in files
-                ]
-            )
-        )
         ticket_sudo.message_post(
             body=body,
-            attachment_ids=attachments.ids,
+            # created by message_post on the ticket: Odoo links no existing attachment for a portal user
+            attachments=[(f.filename, f.read()) for f in files],
             author_id=partner.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
