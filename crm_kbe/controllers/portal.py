@@ -125,16 +125,12 @@ class KbeServicePortal(CustomerPortal):
         if errors:
             return request.render("crm_kbe.portal_ticket_new", self._kbe_ticket_form_values(post, errors))
         user = request.env.user
-        # sudo: portal customers cannot read teams; the chosen team (checked above), else the company's
-        # portal team (or its first team) takes them
-        team = (
-            values.pop("team")
-            or user.company_id.sudo().kbe_portal_team_id
-            or (
-                # sudo: same reason, the company's first team
-                request.env["kbe.service.team"].sudo().search([("company_id", "=", user.company_id.id)], limit=1)
-            )
-        )
+        team = values.pop("team")  # chosen on the form and checked above, or none
+        # sudo: portal customers cannot read teams; the company's portal team (or its first team) takes them
+        team = team or user.company_id.sudo().kbe_portal_team_id
+        Team = request.env["kbe.service.team"]
+        # sudo: same reason, the company's first team
+        team = team or Team.sudo().search([("company_id", "=", user.company_id.id)], limit=1)
         values.update(
             {
                 "partner_id": user.partner_id.id,
@@ -239,11 +235,10 @@ class KbeServicePortal(CustomerPortal):
     def _kbe_ticket_attachments(self, ticket_sudo):
         """The files the customer may see on the ticket: those of its public messages (their own and
         the agents' replies), never those of internal notes nor files only attached to the ticket."""
-        # sudo: the caller checked the customer's access to the ticket; only public messages are kept
+        Message = request.env["mail.message"]
         messages = (
-            request.env["mail.message"]
-            .sudo()
-            .search(
+            # sudo: the caller checked the customer's access to the ticket; only public messages are kept
+            Message.sudo().search(
                 [
                     ("model", "=", "kbe.ticket"),
                     ("res_id", "=", ticket_sudo.id),
@@ -266,11 +261,10 @@ class KbeServicePortal(CustomerPortal):
         # teams of their own company are offered
         if not company.sudo().kbe_portal_team_choice:
             return request.env["kbe.service.team"]
-        # sudo: same reason
+        Team = request.env["kbe.service.team"]
         return (
-            request.env["kbe.service.team"]
-            .sudo()
-            .search([("company_id", "=", company.id), ("portal_visible", "=", True)])
+            # sudo: same reason
+            Team.sudo().search([("company_id", "=", company.id), ("portal_visible", "=", True)])
         )
 
     def _kbe_ticket_form_values(self, post, errors):

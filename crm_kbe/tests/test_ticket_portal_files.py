@@ -191,3 +191,18 @@ class TestTicketPortalFiles(KbeServiceCommon, HttpCase):
             [("res_model", "=", "kbe.ticket"), ("res_id", "=", self.kita_ticket.id), ("consumed", "=", True)]
         )
         self.assertEqual(len(ratings), 1)
+
+    def test_files_sent_with_a_new_ticket_are_listed(self):
+        self.authenticate("kbe_portal_kita", "kbe_portal_kita")
+        data = {"subject": "Kotak penyok", "description": "Lihat foto", "csrf_token": http.Request.csrf_token(self)}
+        response = self.url_open(
+            "/my/tickets/new", data=data, files={"attachments": ("kotak-penyok.jpg", b"\xff\xd8jpeg", "image/jpeg")}
+        )
+        ticket = self.env["kbe.ticket"].search([("name", "=", "Kotak penyok")])
+        self.assertEqual(ticket.message_ids.attachment_ids.mapped("name"), ["kotak-penyok.jpg"])
+        self.assertIn("kotak-penyok.jpg", response.text, "the customer sees the file on the ticket page")
+        # a kind of file outside the list is refused on the new-ticket form too
+        data["subject"] = "Dengan skrip"
+        response = self.url_open("/my/tickets/new", data=data, files={"attachments": ("a.js", b"x", "text/javascript")})
+        self.assertIn("not of an accepted kind", response.text)
+        self.assertFalse(self.env["kbe.ticket"].search([("name", "=", "Dengan skrip")]))
