@@ -1,5 +1,3 @@
-import base64
-
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -13,6 +11,10 @@ MAX_RECORD_ID = 2**31 - 1
 DESCRIPTION_MAX = 10000
 ATTACHMENT_MAX_COUNT = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# the kinds of file customers may send: documents, spreadsheets, pictures, text
+ATTACHMENT_EXTENSIONS = frozenset(
+    ("pdf", "png", "jpg", "jpeg", "gif", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods")
+)
 TICKETS_PER_PAGE = 20
 
 
@@ -68,10 +70,35 @@ class KbeServicePortal(CustomerPortal):
             ticket_sudo = self._document_check_access("kbe.ticket", ticket_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
+        return self._kbe_render_ticket(ticket_sudo, access_token, [], **kw)
+
+    @http.route("/my/tickets/<int:ticket_id>/attachments", type="http", auth="user", methods=["POST"], website=True)
+    def portal_ticket_attach(self, ticket_id, **kw):
+        ticket = self._kbe_check_ticket(ticket_id)
+        files = [f for f in request.httprequest.files.getlist("attachments") if f and f.filename]
+        errors = self._kbe_check_files(files)
+        if not files:
+            errors.append(request.env._("Choose at least one file to send."))
+        if errors:
+            # sudo: the customer's read access was checked above; the page shows what they may see
+            return self._kbe_render_ticket(ticket.sudo(), None, errors)
+        # sudo: customers cannot write tickets; the files go on their own company's ticket, checked above
+        self._kbe_post_files(ticket.sudo(), files, request.env._("Files sent by the customer."))
+        return request.redirect(f"/my/tickets/{ticket.id}#kbe_ticket_attachments")
+
+    def _kbe_render_ticket(self, ticket_sudo, access_token, errors, **kw):
+        """The customer's ticket page, with the errors of a refused upload if any."""
         values = self._get_page_view_values(
             ticket_sudo,
             access_token,
-            {"page_name": "kbe_ticket", "ticket": ticket_sudo},
+            {
+                "page_name": "kbe_ticket",
+                "ticket": ticket_sudo,
+                "attachments": self._kbe_ticket_attachments(ticket_sudo),
+                "errors": errors,
+                "attachment_max_count": ATTACHMENT_MAX_COUNT,
+                "attachment_extensions": ", ".join(sorted(ATTACHMENT_EXTENSIONS)),
+            },
             "my_kbe_tickets_history",
             False,
             **kw,
@@ -98,11 +125,12 @@ class KbeServicePortal(CustomerPortal):
         if errors:
             return request.render("crm_kbe.portal_ticket_new", self._kbe_ticket_form_values(post, errors))
         user = request.env.user
+        team = values.pop("team")  # chosen on the form and checked above, or none
         # sudo: portal customers cannot read teams; the company's portal team (or its first team) takes them
-        team = user.company_id.sudo().kbe_portal_team_id or (
-            # sudo: same reason, the company's first team
-            request.env["kbe.service.team"].sudo().search([("company_id", "=", user.company_id.id)], limit=1)
-        )
+        team = team or user.company_id.sudo().kbe_portal_team_id
+        Team = request.env["kbe.service.team"]
+        # sudo: same reason, the company's first team
+        team = team or Team.sudo().search([("company_id", "=", user.company_id.id)], limit=1)
         values.update(
             {
                 "partner_id": user.partner_id.id,
@@ -114,29 +142,7 @@ class KbeServicePortal(CustomerPortal):
         # sudo: portal customers have no create right on tickets; the customer is forced to themselves
         ticket = request.env["kbe.ticket"].sudo().with_context(mail_create_nosubscribe=True).create(values)
         if files:
-            attachments = (
-                request.env["ir.attachment"]
-                # sudo: the files go on the ticket just created for this customer, checked for size above
-                .sudo()
-                .create(
-                    [
-                        {
-                            "name": f.filename,
-                            "datas": base64.b64encode(f.read()),
-                            "res_model": "kbe.ticket",
-                            "res_id": ticket.id,
-                        }
-                        for f in files
-                    ]
-                )
-            )
-            ticket.message_post(
-                body=request.env._("Attachments sent with the ticket."),
-                attachment_ids=attachments.ids,
-                author_id=user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
+            self._kbe_post_files(ticket, files, request.env._("Attachments sent with the ticket."))
         return request.redirect(f"/my/tickets/{ticket.id}")
 
     @http.route("/my/tickets/<int:ticket_id>/close", type="http", auth="user", methods=["POST"], website=True)
@@ -191,11 +197,82 @@ class KbeServicePortal(CustomerPortal):
         ticket.check_access("read")
         return ticket
 
+    def _kbe_check_files(self, files):
+        """Sentences saying what is wrong with the files a customer sends (count, size, kind)."""
+        errors = []
+        if len(files) > ATTACHMENT_MAX_COUNT:
+            errors.append(request.env._("Attach at most %(max)s files.", max=ATTACHMENT_MAX_COUNT))
+        for f in files:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(0)
+            if size > ATTACHMENT_MAX_BYTES:
+                errors.append(request.env._("The file %(name)s is larger than 10 MB.", name=f.filename))
+            extension = f.filename.rpartition(".")[2].lower() if "." in f.filename else ""
+            if extension not in ATTACHMENT_EXTENSIONS:
+                errors.append(
+                    request.env._(
+                        "The file %(name)s is not of an accepted kind (%(kinds)s).",
+                        name=f.filename,
+                        kinds=", ".join(sorted(ATTACHMENT_EXTENSIONS)),
+                    )
+                )
+        return errors
+
+    def _kbe_post_files(self, ticket_sudo, files, body):
+        """Post the customer's files on the ticket as a message of theirs, visible to them and the agents
+        (the caller checked the customer's access and the files)."""
+        partner = request.env.user.partner_id
+        ticket_sudo.message_post(
+            body=body,
+            # created by message_post on the ticket: Odoo links no existing attachment for a portal user
+            attachments=[(f.filename, f.read()) for f in files],
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _kbe_ticket_attachments(self, ticket_sudo):
+        """The files the customer may see on the ticket: those of its public messages (their own and
+        the agents' replies), never those of internal notes nor files only attached to the ticket."""
+        Message = request.env["mail.message"]
+        messages = (
+            # sudo: the caller checked the customer's access to the ticket; only public messages are kept
+            Message.sudo().search(
+                [
+                    ("model", "=", "kbe.ticket"),
+                    ("res_id", "=", ticket_sudo.id),
+                    ("message_type", "in", ("comment", "email", "email_outgoing")),
+                    ("is_internal", "=", False),
+                    "|",
+                    ("subtype_id", "=", False),
+                    ("subtype_id.internal", "=", False),
+                ]
+            )
+        )
+        attachments = messages.attachment_ids.sorted("id")
+        attachments.generate_access_token()
+        return attachments
+
+    def _kbe_portal_teams(self):
+        """The teams a customer may choose on the portal: none unless their company allows it."""
+        company = request.env.user.company_id
+        # sudo: portal customers cannot read companies' settings nor teams; only the portal-visible
+        # teams of their own company are offered
+        if not company.sudo().kbe_portal_team_choice:
+            return request.env["kbe.service.team"]
+        Team = request.env["kbe.service.team"]
+        return (
+            # sudo: same reason
+            Team.sudo().search([("company_id", "=", company.id), ("portal_visible", "=", True)])
+        )
+
     def _kbe_ticket_form_values(self, post, errors):
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "kbe_ticket_new",
+                "teams": self._kbe_portal_teams(),
                 "ticket_types": request.env["kbe.ticket.type"].search([]),
                 "products": request.env["product.product"]
                 # sudo: portal customers cannot read products; only sellable ones are offered
@@ -237,15 +314,15 @@ class KbeServicePortal(CustomerPortal):
             )
             if not product:
                 errors.append(request.env._("Choose a product from the list."))
-        if len(files) > ATTACHMENT_MAX_COUNT:
-            errors.append(request.env._("Attach at most %(max)s files.", max=ATTACHMENT_MAX_COUNT))
-        for f in files:
-            f.seek(0, 2)
-            size = f.tell()
-            f.seek(0)
-            if size > ATTACHMENT_MAX_BYTES:
-                errors.append(request.env._("The file %(name)s is larger than 10 MB.", name=f.filename))
+        team = request.env["kbe.service.team"]
+        teams = self._kbe_portal_teams()
+        if teams and post.get("team_id"):
+            team = teams.filtered(lambda t: t.id == self._kbe_int(post["team_id"]))
+            if not team:
+                errors.append(request.env._("Choose a service team from the list."))
+        errors += self._kbe_check_files(files)
         values = {
+            "team": team,
             "name": subject,
             # the customer's text is escaped (plaintext2html): any HTML in it is shown, never run
             "description": plaintext2html(description),

@@ -16,6 +16,10 @@ class KbeServiceTeam(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     color = fields.Integer()
+    portal_visible = fields.Boolean(
+        "Visible on the Portal",
+        help="Customers may choose this team when they open a ticket on the portal (if the company allows it).",
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     # relations
     member_ids = fields.Many2many(

@@ -29,6 +29,11 @@ class ResCompany(models.Model):
         check_company=True,
         help="Team receiving the tickets customers open on the portal. Empty: the company's first team.",
     )
+    kbe_portal_team_choice = fields.Boolean(
+        "Customers Choose the Service Team",
+        help="Customers choose the service team (among those visible on the portal) and the ticket type "
+        "when they open a ticket on the portal.",
+    )
 
     # --- partners: deal registration and lead forwarding ---
     kbe_deal_protection_days = fields.Integer(

@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     kbe_portal_team_id = fields.Many2one(
         related="company_id.kbe_portal_team_id", readonly=False, string="Portal Service Team"
     )
+    kbe_portal_team_choice = fields.Boolean(related="company_id.kbe_portal_team_choice", readonly=False)
 
     # --- partners: deal registration and lead forwarding ---
     kbe_deal_protection_days = fields.Integer(related="company_id.kbe_deal_protection_days", readonly=False)

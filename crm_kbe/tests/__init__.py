@@ -62,6 +62,7 @@ from . import (
     test_ticket_call,
     test_ticket_mail,
     test_ticket_portal,
+    test_ticket_portal_files,
     test_ticket_rating,
     test_ticket_sla,
     test_ticket_sla_reopen,

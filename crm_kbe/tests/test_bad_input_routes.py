@@ -162,6 +162,13 @@ class TestBadInputRoutes(KbeTourCase):
             {"route": "/my/tickets/{id}/close", "user": portal, "id": self.ticket, "other": self.ticket_other},
             {"route": "/my/tickets/{id}/reopen", "user": portal, "id": self.ticket, "other": self.ticket_other},
             {
+                "route": "/my/tickets/{id}/attachments",
+                "user": portal,
+                "id": self.ticket,
+                "other": self.ticket_other,
+                "files": {"attachments": ("nota.pdf", b"%PDF-1.4 nota", "application/pdf")},
+            },
+            {
                 "route": "/my/partnership/apply",
                 "user": self.user_prospect,
                 "good": {

@@ -14,6 +14,7 @@ POST_ROUTES = (
     "/my/tickets/new",
     "/my/tickets/{ticket}/close",
     "/my/tickets/{ticket}/reopen",
+    "/my/tickets/{ticket}/attachments",
     "/my/partnership/apply",
     "/my/partnership/deals/new",
     "/my/partnership/forwards/{forward}/accept",
