@@ -173,19 +173,9 @@ class KbeServiceOrder(models.Model):
     def action_create_sale_order(self):
         """A quotation for the parts used and the billable time of completed orders."""
         self.check_access("write")
+        items = self._kbe_items_to_bill()
         for order in self:
-            if order.state != "done":
-                raise UserError(self.env._("Complete service order %(order)s first.", order=order.number))
-            if order.sale_order_id:
-                raise UserError(self.env._("Service order %(order)s is already billed.", order=order.number))
-            order._kbe_check_billable()
-            if not order.partner_id:
-                raise UserError(self.env._("Service order %(order)s has no customer.", order=order.number))
-            lines = order._kbe_sale_line_values()
-            if not lines:
-                raise UserError(
-                    self.env._("Service order %(order)s has no parts or billable time.", order=order.number)
-                )
+            lines = [values for _source, values in items[order]]
             sale_order = (
                 self.env["sale.order"]
                 # sudo: technicians bill their work without being salesmen; the order's access was checked
@@ -215,8 +205,25 @@ class KbeServiceOrder(models.Model):
             }
         return True
 
-    def _kbe_sale_line_values(self):
-        return [values for _source, values in self._kbe_billed_items()]
+    def _kbe_items_to_bill(self):
+        """{order: what it bills (``_kbe_billed_items``)} of these orders, each completed, not
+        billed yet, billable, with a customer and something to bill; else a UserError naming the
+        first order that is not, and nothing is billed."""
+        items = {}
+        for order in self:
+            if order.state != "done":
+                raise UserError(self.env._("Complete service order %(order)s first.", order=order.number))
+            if order.sale_order_id:
+                raise UserError(self.env._("Service order %(order)s is already billed.", order=order.number))
+            order._kbe_check_billable()
+            if not order.partner_id:
+                raise UserError(self.env._("Service order %(order)s has no customer.", order=order.number))
+            items[order] = order._kbe_billed_items()
+            if not items[order]:
+                raise UserError(
+                    self.env._("Service order %(order)s has no parts or billable time.", order=order.number)
+                )
+        return items
 
     def _kbe_billed_items(self):
         """What the order bills, as (source, sale line values): each billable part (the source is

@@ -69,20 +69,7 @@ class KbeServiceOrder(models.Model):
             raise AccessError(self.env._("Only service managers bill service orders."))
         if not self:
             raise UserError(self.env._("Select the completed service orders to bill."))
-        items = {}
-        for order in self:
-            if order.state != "done":
-                raise UserError(self.env._("Complete service order %(order)s first.", order=order.number))
-            if order.sale_order_id:
-                raise UserError(self.env._("Service order %(order)s is already billed.", order=order.number))
-            order._kbe_check_billable()
-            if not order.partner_id:
-                raise UserError(self.env._("Service order %(order)s has no customer.", order=order.number))
-            items[order] = order._kbe_billed_items()
-            if not items[order]:
-                raise UserError(
-                    self.env._("Service order %(order)s has no parts or billable time.", order=order.number)
-                )
+        items = self._kbe_items_to_bill()
         groups = defaultdict(lambda: self.browse())
         for order in self:
             groups[group_key(order)] |= order
