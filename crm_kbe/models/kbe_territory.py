@@ -86,7 +86,6 @@ class KbeTerritory(models.Model):
     _description = "Sales Territory"
     _inherit = ["mail.thread"]
     _parent_store = True
-    _parent_name = "parent_id"
     _order = "complete_name"
     _rec_name = "complete_name"
     _check_company_auto = True

@@ -86,7 +86,6 @@ class KbeForecastReport(models.Model):
     _description = "Sales Forecast"
     _auto = False
     _order = "date desc, id"
-    _rec_name = "name"
 
     name = fields.Char(string="Description", readonly=True)
     line_type = fields.Selection(LINE_TYPES, string="Line", readonly=True)

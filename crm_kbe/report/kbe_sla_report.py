@@ -15,7 +15,6 @@ class KbeSlaReport(models.Model):
     _description = "SLA Analysis"
     _auto = False
     _order = "deadline desc, id desc"
-    _rec_name = "name"
 
     sla_id = fields.Many2one("kbe.ticket.sla", "SLA Target", readonly=True)
     ticket_id = fields.Many2one("kbe.ticket", readonly=True)
