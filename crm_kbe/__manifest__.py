@@ -42,6 +42,7 @@
         "views/kbe_ticket_views.xml",
         "views/kbe_service_team_views.xml",
         "views/kbe_service_order_views.xml",
+        "views/kbe_service_order_dispatch_views.xml",
         "views/kbe_knowledge_article_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",

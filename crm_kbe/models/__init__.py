@@ -42,6 +42,7 @@ from . import (
     kbe_segment_member,
     kbe_service_order,
     kbe_service_order_billing,
+    kbe_service_order_dispatch,
     kbe_service_order_line,
     kbe_service_order_task,
     kbe_service_team,

@@ -67,6 +67,7 @@ class KbeServiceOrder(models.Model):
     date_planned = fields.Datetime("Planned Start", default=fields.Datetime.now, required=True, tracking=True)
     duration = fields.Float("Planned Duration (hours)", default=1.0)
     date_planned_end = fields.Datetime("Planned End", compute="_compute_date_planned_end", store=True)
+    date_started = fields.Datetime("Checked In At", readonly=True, copy=False, tracking=True)
     date_done = fields.Datetime("Completed On", readonly=True, copy=False)
     # figures
     time_spent = fields.Float("Time Spent (hours)", copy=False)
@@ -147,8 +148,11 @@ class KbeServiceOrder(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_start(self):
+        """Check in: the technician is on site and starts the work."""
         self.check_access("write")
-        self.filtered(lambda o: o.state == "planned").write({"state": "in_progress"})
+        self.filtered(lambda o: o.state == "planned").write(
+            {"state": "in_progress", "date_started": fields.Datetime.now()}
+        )
         return True
 
     def action_done(self):
@@ -160,7 +164,13 @@ class KbeServiceOrder(models.Model):
                 raise UserError(
                     self.env._("Tick every checklist item of %(order)s before completing it.", order=order.number)
                 )
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        for order in self.filtered(lambda o: o.date_started and not o.time_spent):
+            # the time on site, from check-in, when the technician wrote none (whole minutes)
+            minutes = int((now - order.date_started).total_seconds() // 60)
+            if minutes >= 1:
+                order.time_spent = min(minutes / 60.0, MAX_HOURS)
+        self.write({"state": "done", "date_done": now})
         return True
 
     def action_cancel(self):
