@@ -50,6 +50,7 @@ from . import (
     test_sales_method,
     test_sales_organisation_tour,
     test_sales_target,
+    test_service_dispatch,
     test_service_order,
     test_service_order_billing,
     test_service_reach,
@@ -69,4 +70,3 @@ from . import (
     test_tour,
     test_won_on_order,
 )
-from . import test_service_dispatch
