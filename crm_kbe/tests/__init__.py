@@ -70,3 +70,4 @@ from . import (
     test_tour,
     test_won_on_order,
 )
+from . import test_service_dispatch_tour

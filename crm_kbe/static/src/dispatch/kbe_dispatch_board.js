@@ -148,6 +148,14 @@ export class KbeDispatchBoard extends Component {
         return order.conflicts.map((key) => this.state.data.conflict_labels[key]).join(", ");
     }
 
+    cardClass(order) {
+        const classes = { o_kbe_dispatch_conflict: order.conflicts.length, o_kbe_dispatch_closed: !this.isMovable(order) };
+        for (const key of order.conflicts) {
+            classes[`o_kbe_dispatch_conflict_${key}`] = true;
+        }
+        return classes;
+    }
+
     isMovable(order) {
         return order.state === "planned" || order.state === "in_progress";
     }
@@ -156,8 +164,10 @@ export class KbeDispatchBoard extends Component {
 
     onDragStart(ev, order) {
         this.dragged = order;
-        ev.dataTransfer.effectAllowed = "move";
-        ev.dataTransfer.setData("text/plain", String(order.id));
+        if (ev.dataTransfer) {
+            ev.dataTransfer.effectAllowed = "move";
+            ev.dataTransfer.setData("text/plain", String(order.id));
+        }
     }
 
     onDragEnd() {
@@ -168,7 +178,9 @@ export class KbeDispatchBoard extends Component {
     onDragOver(ev, key) {
         if (this.dragged) {
             ev.preventDefault();
-            ev.dataTransfer.dropEffect = "move";
+            if (ev.dataTransfer) {
+                ev.dataTransfer.dropEffect = "move";
+            }
             this.state.dropTarget = key;
         }
     }
