@@ -71,3 +71,4 @@ from . import (
     test_won_on_order,
 )
 from . import test_service_dispatch_tour
+from . import test_service_technician_tour
