@@ -14,6 +14,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .kbe_service_order import MAX_HOURS
+
 # the longest period the board shows at once (a month and a week, for a month view's edges)
 MAX_BOARD_DAYS = 42
 CONFLICTS = {"overlap": "Overlaps another order", "outside_hours": "Outside working hours"}
@@ -95,8 +97,11 @@ class KbeServiceOrder(models.Model):
                    AND other.state != 'cancel'
                    AND other.date_planned < mine.date_planned_end
                    AND other.date_planned_end > mine.date_planned
+                   -- no order lasts longer than MAX_HOURS: the index needs no look further back
+                   AND other.date_planned > mine.date_planned - %s * interval '1 hour'
                  WHERE mine.id IN %s
                 """,
+                MAX_HOURS,
                 tuple(orders.ids),
             )
         )
@@ -235,6 +240,7 @@ class KbeServiceOrder(models.Model):
         """Drop the order on a technician's day: ``user_id`` does it (False: nobody yet) from
         ``date_planned`` (UTC). What the user may not change stays as it is."""
         self.ensure_one()
+        self.check_access("write")
         if user_id is not False and not isinstance(user_id, int):
             raise UserError(self.env._("Choose a technician."))
         try:
@@ -245,7 +251,6 @@ class KbeServiceOrder(models.Model):
             raise UserError(self.env._("Choose when the visit starts."))
         if self.state not in ("planned", "in_progress"):
             raise UserError(self.env._("Service order %(order)s is closed: it stays as it is.", order=self.number))
-        self.check_access("write")
         self.write({"user_id": user_id, "date_planned": when})
         return self._kbe_dispatch_conflicts().get(self.id, [])
 

@@ -51,9 +51,11 @@ from . import (
     test_sales_organisation_tour,
     test_sales_target,
     test_service_dispatch,
+    test_service_dispatch_tour,
     test_service_order,
     test_service_order_billing,
     test_service_reach,
+    test_service_technician_tour,
     test_service_tour,
     test_teleservice_tour,
     test_territory,
@@ -70,5 +72,3 @@ from . import (
     test_tour,
     test_won_on_order,
 )
-from . import test_service_dispatch_tour
-from . import test_service_technician_tour

@@ -13,8 +13,12 @@ class TestDispatchTour(KbeTourCase):
 
     def test_manager_assigns_two_orders_on_the_board(self):
         andi = self.user_service_agent
-        budi = new_test_user(self.env, login="kbe_service_agent_b", name="Budi Agent", groups="crm_kbe.group_service_agent")
-        team = self.env["kbe.service.team"].create({"name": "Dispatch Test Team", "member_ids": [(6, 0, (andi | budi).ids)]})
+        budi = new_test_user(
+            self.env, login="kbe_service_agent_b", name="Budi Agent", groups="crm_kbe.group_service_agent"
+        )
+        team = self.env["kbe.service.team"].create(
+            {"name": "Dispatch Test Team", "member_ids": [(6, 0, (andi | budi).ids)]}
+        )
         yeyen = self.env.ref("crm_kbe.res_partner_kita_yeyen_demo")
         ticket = self.env["kbe.ticket"].create({"name": "Warmers broken", "partner_id": yeyen.id, "team_id": team.id})
         # the demo's unassigned orders stay out of the way
@@ -22,8 +26,18 @@ class TestDispatchTour(KbeTourCase):
         start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
         first, second = self.env["kbe.service.order"].create(
             [
-                {"name": name, "number": number, "ticket_id": ticket.id, "user_id": False, "date_planned": start, "duration": 2.0}
-                for name, number in (("Check the warmers", "KBE-DISPATCH-1"), ("Check the cooling box", "KBE-DISPATCH-2"))
+                {
+                    "name": name,
+                    "number": number,
+                    "ticket_id": ticket.id,
+                    "user_id": False,
+                    "date_planned": start,
+                    "duration": 2.0,
+                }
+                for name, number in (
+                    ("Check the warmers", "KBE-DISPATCH-1"),
+                    ("Check the cooling box", "KBE-DISPATCH-2"),
+                )
             ]
         )
 
