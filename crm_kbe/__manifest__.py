@@ -1,6 +1,6 @@
 {
     "name": "CRM KBE",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "summary": "Marketing, sales, service and partner-channel management on one customer record",
     "author": "crm_kbe developers",

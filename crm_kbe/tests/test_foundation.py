@@ -106,7 +106,7 @@ class TestFoundation(KbeCommon):
     def test_manifest_declares_what_the_foundation_promises(self):
         module = self.env["ir.module.module"].search([("name", "=", "crm_kbe")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.4.0")
+        self.assertEqual(module.latest_version, "18.0.1.5.0")
         self.assertEqual(module.license, "LGPL-3")
         self.assertTrue(module.application)
         deps = set(module.dependencies_id.mapped("name"))
