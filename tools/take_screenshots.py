@@ -149,7 +149,13 @@ def shots(odoo):
             None,
         ),
         ("ticket", f"/odoo/action-crm_kbe.kbe_ticket_action/{ticket}", ".o_form_view .o_field_widget", None, None),
-        ("dispatch_board", "/odoo/action-crm_kbe.kbe_service_order_action_dispatch", ".o_kbe_dispatch_grid tbody tr", None, None),
+        (
+            "dispatch_board",
+            "/odoo/action-crm_kbe.kbe_service_order_action_dispatch",
+            ".o_kbe_dispatch_grid tbody tr",
+            None,
+            None,
+        ),
     ]
 
 

@@ -126,26 +126,21 @@ class KbeServiceOrder(models.Model):
         start = fields.Datetime.to_datetime(start).replace(tzinfo=None)
         stop = fields.Datetime.to_datetime(stop).replace(tzinfo=None)
         company = self.env.company
-        # sudo: working hours are read for planning (a technician's resource and team are not
-        # secrets to the dispatcher); only these users' are read
-        resources = (
-            self.env["resource.resource"]
-            .sudo()
-            .search([("user_id", "in", users.ids), ("company_id", "in", [company.id, False])])
+        # sudo: working hours are read for planning (a technician's resource, team and calendar
+        # are not secrets to the dispatcher); only these users' are read, and only their hours leave
+        env = self.sudo().env
+        resources = env["resource.resource"].search(
+            [("user_id", "in", users.ids), ("company_id", "in", [company.id, False])]
         )
         resource_of = {}
         for resource in resources.sorted(lambda r: not r.company_id):
             resource_of.setdefault(resource.user_id.id, resource)
-        teams = (
-            self.env["kbe.service.team"]
-            .sudo()
-            .search([("member_ids", "in", users.ids), ("company_id", "=", company.id)])
-        )
+        teams = env["kbe.service.team"].search([("member_ids", "in", users.ids), ("company_id", "=", company.id)])
         team_calendar = {}
         for team in teams:
             for member in team.member_ids:
                 team_calendar.setdefault(member.id, team.resource_calendar_id)
-        by_calendar = defaultdict(lambda: [self.env["resource.resource"].sudo(), []])
+        by_calendar = defaultdict(lambda: [env["resource.resource"], []])
         for user in users:
             resource = resource_of.get(user.id)
             if resource and resource.calendar_id:
@@ -157,7 +152,9 @@ class KbeServiceOrder(models.Model):
         aware_start, aware_stop = start.replace(tzinfo=_UTC), stop.replace(tzinfo=_UTC)
         result = {}
         for calendar, (calendar_resources, user_ids) in by_calendar.items():
-            intervals = calendar.sudo()._work_intervals_batch(aware_start, aware_stop, resources=calendar_resources)
+            intervals = calendar.with_env(env)._work_intervals_batch(
+                aware_start, aware_stop, resources=calendar_resources
+            )
             for resource in calendar_resources:
                 result[resource.user_id.id] = _naive(intervals[resource.id])
             for user_id in user_ids:
