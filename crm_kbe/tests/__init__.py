@@ -52,6 +52,7 @@ from . import (
     test_sales_target,
     test_service_dispatch,
     test_service_dispatch_tour,
+    test_service_invoice_tour,
     test_service_order,
     test_service_order_billing,
     test_service_reach,
