@@ -55,6 +55,7 @@ from . import (
     test_service_invoice_tour,
     test_service_order,
     test_service_order_billing,
+    test_service_portal_tour,
     test_service_reach,
     test_service_technician_tour,
     test_service_tour,
