@@ -114,6 +114,7 @@
         "demo/kbe_sales_method_demo.xml",
         "demo/kbe_sales_target_demo.xml",
         "demo/kbe_service_billing_demo.xml",
+        "demo/kbe_service_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

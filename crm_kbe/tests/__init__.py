@@ -50,6 +50,7 @@ from . import (
     test_sales_method,
     test_sales_organisation_tour,
     test_sales_target,
+    test_service_demo,
     test_service_dispatch,
     test_service_dispatch_tour,
     test_service_invoice_tour,
