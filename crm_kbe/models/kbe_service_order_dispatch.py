@@ -13,12 +13,14 @@ from datetime import datetime, timedelta, timezone
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from .kbe_service_order import MAX_HOURS
 
 # the longest period the board shows at once (a month and a week, for a month view's edges)
 MAX_BOARD_DAYS = 42
-CONFLICTS = {"overlap": "Overlaps another order", "outside_hours": "Outside working hours"}
+_lt = LazyTranslate(__name__)
+CONFLICTS = {"overlap": _lt("Overlaps another order"), "outside_hours": _lt("Outside working hours")}
 
 
 class KbeServiceOrder(models.Model):
@@ -44,7 +46,9 @@ class KbeServiceOrder(models.Model):
     def _compute_dispatch_conflict(self):
         conflicts = self._kbe_dispatch_conflicts()
         for order in self:
-            order.dispatch_conflict = ", ".join(self.env._(CONFLICTS[key]) for key in conflicts.get(order.id, ()))
+            order.dispatch_conflict = ", ".join(
+                CONFLICTS[key]._translate(self.env.lang) for key in conflicts.get(order.id, ())
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -230,7 +234,7 @@ class KbeServiceOrder(models.Model):
             "orders": [values(order) for order in orders],
             "unassigned": [values(order) for order in unassigned],
             "teams": [{"id": team.id, "name": team.name} for team in self.env["kbe.service.team"].search([])],
-            "conflict_labels": {key: self.env._(label) for key, label in CONFLICTS.items()},
+            "conflict_labels": {key: label._translate(self.env.lang) for key, label in CONFLICTS.items()},
         }
 
     def action_kbe_dispatch(self, user_id, date_planned):

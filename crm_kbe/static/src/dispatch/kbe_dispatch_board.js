@@ -26,6 +26,7 @@ export class KbeDispatchBoard extends Component {
         this.action = useService("action");
         this.notification = useService("notification");
         this.dragged = null;
+        this.notWorkingLabel = _t("Not working");
         this.state = useState({
             scale: "week",
             anchor: DateTime.local().startOf("day"),
