@@ -153,8 +153,9 @@ def shots(odoo):
             "dispatch_board",
             "/odoo/action-crm_kbe.kbe_service_order_action_dispatch",
             ".o_kbe_dispatch_grid tbody tr",
-            None,
-            None,
+            # the demo plans the technicians' visits from tomorrow on: on a weekend, next week
+            "luxon.DateTime.local().weekday >= 6 && document.querySelector('.o_kbe_dispatch_next').click()",
+            ".o_kbe_dispatch_grid .o_kbe_dispatch_card:not(.o_kbe_dispatch_closed)",
         ),
     ]
 
