@@ -13,14 +13,11 @@ from datetime import datetime, timedelta, timezone
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.translate import LazyTranslate
 
 from .kbe_service_order import MAX_HOURS
 
 # the longest period the board shows at once (a month and a week, for a month view's edges)
 MAX_BOARD_DAYS = 42
-_lt = LazyTranslate(__name__)
-CONFLICTS = {"overlap": _lt("Overlaps another order"), "outside_hours": _lt("Outside working hours")}
 
 
 class KbeServiceOrder(models.Model):
@@ -45,10 +42,9 @@ class KbeServiceOrder(models.Model):
     @api.depends("user_id", "date_planned", "duration", "state", "company_id")
     def _compute_dispatch_conflict(self):
         conflicts = self._kbe_dispatch_conflicts()
+        labels = self._kbe_conflict_labels()
         for order in self:
-            order.dispatch_conflict = ", ".join(
-                CONFLICTS[key]._translate(self.env.lang) for key in conflicts.get(order.id, ())
-            )
+            order.dispatch_conflict = ", ".join(labels[key] for key in conflicts.get(order.id, ()))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -77,6 +73,14 @@ class KbeServiceOrder(models.Model):
                 )
 
     # ------------------------------------------------------------------ conflicts
+
+    @api.model
+    def _kbe_conflict_labels(self):
+        """{conflict key: what the dispatcher reads}, in the user's language."""
+        return {
+            "overlap": self.env._("Overlaps another order"),
+            "outside_hours": self.env._("Outside working hours"),
+        }
 
     def _kbe_dispatch_conflicts(self):
         """{order id: [conflict keys]} of these orders (planned or in progress, with a
@@ -234,7 +238,7 @@ class KbeServiceOrder(models.Model):
             "orders": [values(order) for order in orders],
             "unassigned": [values(order) for order in unassigned],
             "teams": [{"id": team.id, "name": team.name} for team in self.env["kbe.service.team"].search([])],
-            "conflict_labels": {key: label._translate(self.env.lang) for key, label in CONFLICTS.items()},
+            "conflict_labels": self._kbe_conflict_labels(),
         }
 
     def action_kbe_dispatch(self, user_id, date_planned):
