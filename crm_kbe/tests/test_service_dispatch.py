@@ -255,6 +255,12 @@ class TestDispatchBoard(KbeServiceCommon):
         with self.assertRaises(ValidationError):
             self.unassigned.with_user(self.user_service_manager).action_kbe_dispatch(outsider.id, "2026-12-08 02:00:00")
 
+    def test_who_is_not_in_the_service_sees_no_board(self):
+        for user in (self.user_internal, self.user_salesman, self.portal_kita):
+            with self.subTest(user=user.login), mute_logger("odoo.addons.base.models.ir_model"):
+                with self.assertRaises(AccessError):
+                    self.board(user)
+
     def test_bad_periods_are_refused(self):
         Order = self.env["kbe.service.order"].with_user(self.user_service_manager)
         for start, stop, team in (
